@@ -1,0 +1,217 @@
+//! `marsad list`, `marsad export`, and the store summary.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use chrono::Utc;
+use serde::Serialize;
+
+use super::Context;
+use crate::model::StoredItem;
+use crate::store::ItemQuery;
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only items in this topic (an id of the config's [[topic]])
+    #[arg(long)]
+    topic: Option<String>,
+    /// Only items that tag this party
+    #[arg(long)]
+    party: Option<String>,
+    /// Only items that fired this alert
+    #[arg(long)]
+    alert: Option<String>,
+    /// Only items of this feed
+    #[arg(long)]
+    feed: Option<String>,
+    /// Only items published within this long, e.g. 24h, 7d
+    #[arg(long, value_parser = crate::config::parse_duration)]
+    since: Option<std::time::Duration>,
+    /// Only items whose title or text has these words (Arabic normalized: هجوم finds الهجوم)
+    #[arg(long)]
+    search: Option<String>,
+    /// At most this many items
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+    /// One JSON object a line
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Ndjson,
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value = "ndjson")]
+    format: Format,
+    /// Write to this file instead of standard output
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+/// The JSON form of an item for `list --json` and `export`.
+#[derive(Debug, Serialize)]
+struct ItemLine<'a> {
+    id: i64,
+    feed: &'a str,
+    source: &'a str,
+    title: &'a str,
+    link: Option<&'a str>,
+    published: Option<String>,
+    lang: &'a str,
+    topics: Vec<String>,
+    parties: Vec<String>,
+    alerts: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+}
+
+fn line(item: &StoredItem, with_text: bool) -> ItemLine<'_> {
+    ItemLine {
+        id: item.id.0,
+        feed: &item.feed,
+        source: &item.source,
+        title: &item.title,
+        link: item.link.as_deref(),
+        published: item.published.map(|p| p.to_rfc3339()),
+        lang: &item.labels.lang,
+        topics: item.labels.topic_ids(),
+        parties: item.labels.party_ids(),
+        alerts: item.labels.alert_ids(),
+        text: with_text.then_some(item.text.as_str()),
+    }
+}
+
+pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<ExitCode> {
+    let store = ctx.open_store()?;
+    let since = args
+        .since
+        .map(|d| chrono::Duration::from_std(d).map(|d| Utc::now() - d))
+        .transpose()
+        .context("--since is too long")?;
+    let items = store.reader()?.items(&ItemQuery {
+        topic: args.topic.clone(),
+        party: args.party.clone(),
+        alert: args.alert.clone(),
+        feed: args.feed.clone(),
+        since,
+        search: args.search.clone(),
+        unread_only: false,
+        limit: Some(args.limit),
+    })?;
+    let mut out = std::io::stdout().lock();
+    for item in &items {
+        if args.json {
+            serde_json::to_writer(&mut out, &line(item, false))?;
+            writeln!(out)?;
+        } else {
+            let when = item.when().format("%Y-%m-%d %H:%M");
+            let badges: Vec<String> = item
+                .labels
+                .party_ids()
+                .iter()
+                .map(|p| badge(ctx, p))
+                .collect();
+            writeln!(
+                out,
+                "{when}  {:<6} {:<24} [{}] {}  {}",
+                item.id,
+                item.source.chars().take(24).collect::<String>(),
+                item.labels.topic_ids().join(","),
+                badges.join(" "),
+                item.title
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn badge(ctx: &Context, party: &str) -> String {
+    ctx.config
+        .parties
+        .iter()
+        .find(|p| p.id == party)
+        .map_or_else(|| party.to_uppercase(), |p| p.badge.clone())
+}
+
+pub fn export(ctx: &Context, args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    let store = ctx.open_store()?;
+    let items = store.reader()?.items(&ItemQuery::default())?;
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    match args.format {
+        Format::Ndjson => {
+            for item in &items {
+                serde_json::to_writer(&mut out, &line(item, true))?;
+                writeln!(out)?;
+            }
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record([
+                "id",
+                "feed",
+                "source",
+                "title",
+                "link",
+                "published",
+                "lang",
+                "topics",
+                "parties",
+                "alerts",
+                "text",
+            ])?;
+            for item in &items {
+                let l = line(item, true);
+                w.write_record([
+                    l.id.to_string(),
+                    l.feed.to_string(),
+                    l.source.to_string(),
+                    l.title.to_string(),
+                    l.link.unwrap_or("").to_string(),
+                    l.published.unwrap_or_default(),
+                    l.lang.to_string(),
+                    l.topics.join(";"),
+                    l.parties.join(";"),
+                    l.alerts.join(";"),
+                    item.text.clone(),
+                ])?;
+            }
+            w.flush()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `marsad watch` prints until the dashboard exists.
+pub fn summary(ctx: &Context) -> anyhow::Result<ExitCode> {
+    let store = ctx.open_store()?;
+    let s = store.reader()?.summary()?;
+    println!(
+        "{} — store {}",
+        ctx.config.settings.watch,
+        ctx.store_path.display()
+    );
+    println!(
+        "  items {}  unread {}  feeds {}  open alerts {}",
+        s.items, s.unread, s.feeds, s.open_alerts
+    );
+    for (topic, n) in &s.topics {
+        println!("  {topic:<12} {n}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

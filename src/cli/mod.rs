@@ -1,0 +1,81 @@
+//! The command line: clap definitions and one file per headless command. Errors
+//! reach `main` with their context chain.
+
+mod check;
+mod context;
+mod list;
+mod seed;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use context::Context;
+
+/// marsad (مرصد): watch the news live in your terminal, Arabic-first.
+#[derive(Debug, Parser)]
+#[command(
+    name = "marsad",
+    version,
+    about,
+    long_about = "marsad (مرصد, \"observatory\") polls the news feeds of a watch, classifies every item \
+into topics and parties, and shows them in a terminal dashboard with keyword alerts.\n\n\
+Without a command it opens the dashboard (`marsad watch`).",
+    after_help = "Examples:\n  marsad                          open the dashboard\n  marsad seed seeds               import the seed documents\n  marsad list --topic nuclear --since 24h\n  marsad list --search تخصيب --json\n  marsad check --config my-watch.toml"
+)]
+pub struct Cli {
+    /// The watch configuration [default: ./feeds.toml, then ~/.config/marsad/feeds.toml, then built in]
+    #[arg(long, global = true, env = "MARSAD_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The store (SQLite file) [default: settings.store, then ~/.local/share/marsad/marsad.db]
+    #[arg(long, global = true, env = "MARSAD_STORE", value_name = "FILE")]
+    pub store: Option<PathBuf>,
+    /// More detail in the log file (-v debug, -vv trace)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the dashboard (the default)
+    Watch,
+    /// Import the seed documents of a folder (the built-in seeds without one)
+    #[command(
+        after_help = "Importing the same documents twice changes nothing.\n\nExample:\n  marsad seed seeds"
+    )]
+    Seed {
+        /// Folder of *.txt documents, with an optional seeds.toml sidecar
+        dir: Option<PathBuf>,
+    },
+    /// Validate the configuration and print a summary; exit code 1 on errors
+    Check,
+    /// List items, newest first
+    #[command(
+        after_help = "Examples:\n  marsad list --topic nuclear --party iran --since 24h\n  marsad list --alert muscat --json\n  marsad list --search الهجوم"
+    )]
+    List(list::ListArgs),
+    /// Export every item
+    #[command(
+        after_help = "Examples:\n  marsad export --format ndjson > items.ndjson\n  marsad export --format csv -o items.csv"
+    )]
+    Export(list::ExportArgs),
+}
+
+/// Runs the command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let command = cli.command.unwrap_or(Command::Watch);
+    if let Command::Check = command {
+        return check::run(cli.config.as_deref());
+    }
+    let ctx = Context::new(cli.config.as_deref(), cli.store.as_deref())?;
+    match command {
+        Command::Check => unreachable!("handled above"),
+        Command::Watch => list::summary(&ctx),
+        Command::Seed { dir } => seed::run(&ctx, dir.as_deref()),
+        Command::List(args) => list::list(&ctx, &args),
+        Command::Export(args) => list::export(&ctx, &args),
+    }
+}

@@ -1,0 +1,26 @@
+//! marsad (مرصد, "observatory"): a terminal dashboard for watching the news live,
+//! Arabic-first and bilingual.
+//!
+//! # Layout
+//!
+//! - `config`: feeds.toml, found, parsed and validated (settings, feeds, taxonomy).
+//! - `model`: the domain types every layer shares (items, labels, evidence).
+//! - `text`: pure text functions: HTML to text, sanitize, normalize, search keys.
+//! - `classify`: topics, parties and alerts from the config's rules. Pure.
+//! - `pipeline`: the one path from an incoming item to a storable one.
+//! - `store`: the SQLite store: one writer thread, readers, migrations.
+//! - `seeds`: importing the seed documents of `seeds/`.
+//! - `cli`: the command line (clap) and the headless commands.
+//! - `logging`: tracing to a log file, never the terminal.
+//! - `paths`: where config, data and logs live on disk.
+
+pub mod classify;
+pub mod cli;
+pub mod config;
+pub mod logging;
+pub mod model;
+pub mod paths;
+pub mod pipeline;
+pub mod seeds;
+pub mod store;
+pub mod text;

@@ -1,0 +1,19 @@
+//! The `marsad` binary: parse the command line, set up logging, run the command.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use marsad::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let _log = marsad::logging::init(cli.verbose);
+    match cli::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("marsad: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

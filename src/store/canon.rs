@@ -1,0 +1,98 @@
+//! Keys that decide when two items are the same: the canonical form of a link
+//! (scheme and host case folded, fragment and tracking parameters removed) and a
+//! hash of the normalized content.
+
+use url::Url;
+
+/// Query parameters that only track the reader.
+fn is_tracking(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.starts_with("utm_")
+        || matches!(
+            n.as_str(),
+            "fbclid"
+                | "gclid"
+                | "dclid"
+                | "msclkid"
+                | "mc_cid"
+                | "mc_eid"
+                | "igshid"
+                | "ocid"
+                | "at_medium"
+                | "at_campaign"
+                | "at_link_id"
+                | "at_ptr_name"
+                | "at_bbc_team"
+                | "at_link_origin"
+                | "at_format"
+                | "at_link_type"
+                | "_ga"
+                | "yclid"
+                | "cmpid"
+                | "smid"
+                | "xtor"
+        )
+}
+
+/// The canonical form of an http(s) link; `None` for anything else.
+pub fn canonical_link(link: &str) -> Option<String> {
+    let mut url = Url::parse(link.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    url.set_fragment(None);
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !is_tracking(k))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    // http and https of the same page are one page.
+    let s = url.to_string();
+    Some(
+        s.strip_prefix("http://")
+            .map_or_else(|| s.replacen("https://", "//", 1), |r| format!("//{r}")),
+    )
+}
+
+/// A hash of the item's normalized title and text.
+pub fn content_hash(title: &str, text: &str) -> [u8; 16] {
+    let mut h = blake3::Hasher::new();
+    h.update(crate::text::normalize(title).trim().as_bytes());
+    h.update(b"\n");
+    h.update(crate::text::normalize(text).trim().as_bytes());
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&h.finalize().as_bytes()[..16]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_fragment_and_tracking() {
+        let a = canonical_link("HTTPS://WWW.Example.COM:443/News/1?utm_source=x&id=5&fbclid=y#top");
+        assert_eq!(a.as_deref(), Some("//www.example.com/News/1?id=5"));
+        assert_eq!(canonical_link("http://www.example.com/News/1?id=5"), a);
+        assert_eq!(
+            canonical_link("https://e.com/a?utm_medium=rss").as_deref(),
+            Some("//e.com/a")
+        );
+        assert_eq!(canonical_link("javascript:alert(1)"), None);
+        assert_eq!(canonical_link("not a url"), None);
+    }
+
+    #[test]
+    fn hash_ignores_diacritics_and_case() {
+        assert_eq!(
+            content_hash("التَّخْصِيب", "Body"),
+            content_hash("التخصيب", "body")
+        );
+        assert_ne!(content_hash("a", "b"), content_hash("a", "c"));
+    }
+}

@@ -1,0 +1,220 @@
+//! The local store: one SQLite file in WAL mode. A single writer thread owns the
+//! write connection and runs every write in an immediate transaction (several
+//! callers' writes are group-committed, each inside its own savepoint, so one
+//! failing write never takes the others down); a write is acknowledged only after
+//! its commit. Readers open their own connections (`Store::reader`).
+
+mod canon;
+mod read;
+mod schema;
+mod write;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+pub use canon::{canonical_link, content_hash};
+pub use read::{AlertRow, FeedState, ItemQuery, Reader, Summary};
+pub use write::{AlertPolicy, FeedRef, FetchRecord, IngestBatch, IngestReport};
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "the store {path} has schema version {found}, newer than this marsad knows ({known}); upgrade marsad or use another --store"
+    )]
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
+    #[error("cannot create the store's folder {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the commit failed: {0}")]
+    Commit(String),
+    #[error("the store's writer has stopped")]
+    Closed,
+    #[error("stored labels are not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+type Reply = Box<dyn FnOnce(Option<&StoreError>) + Send>;
+type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
+
+/// A handle on the store; cheap to clone, shared by every task that writes.
+#[derive(Clone)]
+pub struct Store {
+    path: PathBuf,
+    jobs: mpsc::Sender<Job>,
+}
+
+/// A write under way: `.wait()` blocks for it, `.await` waits asynchronously.
+pub struct Pending<R>(oneshot::Receiver<Result<R, StoreError>>);
+
+impl<R> Pending<R> {
+    pub fn wait(self) -> Result<R, StoreError> {
+        self.0.blocking_recv().unwrap_or(Err(StoreError::Closed))
+    }
+}
+
+impl<R> std::future::IntoFuture for Pending<R>
+where
+    R: Send + 'static,
+{
+    type Output = Result<R, StoreError>;
+    type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.0.await.unwrap_or(Err(StoreError::Closed)) })
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`, migrating its schema.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        let mut conn = Connection::open(path)?;
+        schema::prepare(&mut conn, &path.display().to_string())?;
+        let (jobs, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("marsad-store-writer".into())
+            .spawn(move || writer_loop(conn, rx))
+            .map_err(|e| StoreError::Commit(format!("cannot start the writer thread: {e}")))?;
+        Ok(Store {
+            path: path.to_path_buf(),
+            jobs,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A new read connection.
+    pub fn reader(&self) -> Result<Reader, StoreError> {
+        Reader::open(&self.path)
+    }
+
+    /// Runs `f` in the writer, inside a transaction; the result arrives after commit.
+    fn submit<R, F>(&self, f: F) -> Pending<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let result = f(conn);
+            let ok = result.is_ok();
+            let reply: Reply = Box::new(move |commit_err| {
+                let _ = tx.send(match commit_err {
+                    Some(e) => Err(StoreError::Commit(e.to_string())),
+                    None => result,
+                });
+            });
+            (ok, reply)
+        });
+        // If the writer is gone the receiver yields Closed.
+        let _ = self.jobs.send(job);
+        Pending(rx)
+    }
+
+    /// Stores a feed's (or the seeds') new items, its fetch state and the alerts
+    /// they fire, all in one transaction.
+    pub fn ingest(&self, batch: IngestBatch) -> Pending<IngestReport> {
+        self.submit(move |c| write::ingest(c, batch))
+    }
+
+    /// Makes sure every configured feed has its row, and updates changed URLs.
+    pub fn sync_feeds(&self, feeds: Vec<FeedRef>) -> Pending<()> {
+        self.submit(move |c| write::sync_feeds(c, &feeds))
+    }
+
+    pub fn mark_read(&self, items: Vec<crate::model::ItemId>, read: bool) -> Pending<usize> {
+        self.submit(move |c| write::mark_read(c, &items, read))
+    }
+
+    /// Acknowledges fired alerts: those of the given items, or all with `None`.
+    pub fn acknowledge(&self, items: Option<Vec<crate::model::ItemId>>) -> Pending<usize> {
+        self.submit(move |c| write::acknowledge(c, items.as_deref()))
+    }
+
+    /// Deletes items; their keys stay as tombstones so re-ingesting never brings
+    /// them back.
+    pub fn delete(&self, items: Vec<crate::model::ItemId>) -> Pending<usize> {
+        self.submit(move |c| write::delete(c, &items))
+    }
+}
+
+fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Job>) {
+    const GROUP: usize = 64;
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < GROUP {
+            match rx.try_recv() {
+                Ok(j) => batch.push(j),
+                Err(_) => break,
+            }
+        }
+        let replies = run_group(&mut conn, batch);
+        match replies {
+            Ok(replies) => replies.into_iter().for_each(|r| r(None)),
+            Err((e, replies)) => {
+                tracing::error!(error = %e, "store commit failed");
+                replies.into_iter().for_each(|r| r(Some(&e)));
+            }
+        }
+    }
+}
+
+type GroupResult = Result<Vec<Reply>, (StoreError, Vec<Reply>)>;
+
+fn run_group(conn: &mut Connection, batch: Vec<Job>) -> GroupResult {
+    let mut tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => {
+            let e = StoreError::from(e);
+            // Each job still owes its caller an answer.
+            let failed = batch
+                .into_iter()
+                .map(|_| -> Reply { Box::new(|_| {}) })
+                .collect();
+            return Err((e, failed));
+        }
+    };
+    let mut replies = Vec::with_capacity(batch.len());
+    for job in batch {
+        let sp = match tx.savepoint() {
+            Ok(sp) => sp,
+            Err(e) => {
+                let e = StoreError::from(e);
+                return Err((e, replies));
+            }
+        };
+        let (ok, reply) = job(&sp);
+        if ok {
+            if let Err(e) = sp.commit() {
+                let e = StoreError::from(e);
+                replies.push(reply);
+                return Err((e, replies));
+            }
+        } else {
+            drop(sp); // rolls back this job's writes only
+        }
+        replies.push(reply);
+    }
+    match tx.commit() {
+        Ok(()) => Ok(replies),
+        Err(e) => Err((StoreError::from(e), replies)),
+    }
+}

@@ -1,0 +1,267 @@
+//! Read connections and the queries the commands and the dashboard ask: items by
+//! label, time and text, feed health, fired alerts, and a summary.
+
+use std::path::Path;
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{Connection, OpenFlags, Row, params_from_iter, types::Value};
+
+use super::StoreError;
+use crate::model::{Classification, ItemId, StoredItem};
+
+/// Which items to list. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct ItemQuery {
+    pub topic: Option<String>,
+    pub party: Option<String>,
+    pub alert: Option<String>,
+    pub feed: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    /// Words to find in title or text (normalized Arabic, prefixes).
+    pub search: Option<String>,
+    pub unread_only: bool,
+    pub limit: Option<usize>,
+}
+
+/// A feed's row with its fetch state and health.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FeedState {
+    pub name: String,
+    pub url: String,
+    pub items: i64,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub last_attempt: Option<DateTime<Utc>>,
+    pub last_success: Option<DateTime<Utc>>,
+    pub last_status: Option<u16>,
+    pub last_error: Option<String>,
+    pub last_latency_ms: Option<i64>,
+    pub last_bytes: Option<i64>,
+    pub last_new: Option<i64>,
+    pub last_seen: Option<i64>,
+    pub failure_streak: u32,
+    pub next_due: Option<DateTime<Utc>>,
+    pub gone: bool,
+}
+
+/// A fired alert with its item's title and source.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AlertRow {
+    pub alert: String,
+    pub item: ItemId,
+    pub title: String,
+    pub source: String,
+    pub fired_at: DateTime<Utc>,
+    pub quiet: bool,
+    pub acknowledged: bool,
+}
+
+/// Counts for a quick look at the store.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Summary {
+    pub items: i64,
+    pub unread: i64,
+    pub feeds: i64,
+    pub open_alerts: i64,
+    /// (topic id, items) for every topic that has items.
+    pub topics: Vec<(String, i64)>,
+}
+
+/// A read connection.
+pub struct Reader {
+    conn: Connection,
+}
+
+pub(super) fn from_ts(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
+const ITEM_COLUMNS: &str = "i.id, f.name, i.source, i.guid, i.link, i.title, i.text, i.published, i.fetched, i.read, i.labels";
+
+fn item_from_row(r: &Row<'_>) -> rusqlite::Result<StoredItem> {
+    let labels: String = r.get(10)?;
+    let labels: Classification = serde_json::from_str(&labels).unwrap_or_default();
+    Ok(StoredItem {
+        id: ItemId(r.get(0)?),
+        feed: r.get(1)?,
+        source: r.get(2)?,
+        guid: r.get(3)?,
+        link: r.get(4)?,
+        title: r.get(5)?,
+        text: r.get(6)?,
+        published: r.get::<_, Option<i64>>(7)?.map(from_ts),
+        fetched: from_ts(r.get(8)?),
+        read: r.get(9)?,
+        labels,
+    })
+}
+
+impl Reader {
+    pub fn open(path: &Path) -> Result<Reader, StoreError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "query_only", "ON")?;
+        Ok(Reader { conn })
+    }
+
+    /// Items matching `q`, newest first.
+    pub fn items(&self, q: &ItemQuery) -> Result<Vec<StoredItem>, StoreError> {
+        let mut sql = format!(
+            "SELECT {ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.deleted = 0"
+        );
+        let mut args: Vec<Value> = Vec::new();
+        for (kind, label) in [
+            ("topic", &q.topic),
+            ("party", &q.party),
+            ("alert", &q.alert),
+        ] {
+            if let Some(l) = label {
+                sql.push_str(
+                    " AND i.id IN (SELECT item_id FROM item_labels WHERE kind = ? AND label = ?)",
+                );
+                args.push(Value::Text(kind.into()));
+                args.push(Value::Text(l.clone()));
+            }
+        }
+        if let Some(feed) = &q.feed {
+            sql.push_str(" AND f.name = ?");
+            args.push(Value::Text(feed.clone()));
+        }
+        if let Some(since) = q.since {
+            sql.push_str(" AND coalesce(i.published, i.fetched) >= ?");
+            args.push(Value::Integer(since.timestamp_millis()));
+        }
+        if let Some(s) = &q.search {
+            match crate::text::search::fts_query(s) {
+                Some(fts) => {
+                    sql.push_str(
+                        " AND i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)",
+                    );
+                    args.push(Value::Text(fts));
+                }
+                None => return Ok(Vec::new()),
+            }
+        }
+        if q.unread_only {
+            sql.push_str(" AND i.read = 0");
+        }
+        sql.push_str(" ORDER BY coalesce(i.published, i.fetched) DESC, i.id DESC");
+        if let Some(limit) = q.limit {
+            sql.push_str(" LIMIT ?");
+            args.push(Value::Integer(limit as i64));
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args), item_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn item(&self, id: ItemId) -> Result<Option<StoredItem>, StoreError> {
+        let sql = format!(
+            "SELECT {ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1 AND i.deleted = 0"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query_map([id.0], item_from_row)?;
+        Ok(rows.next().transpose()?)
+    }
+
+    pub fn count(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM items WHERE deleted = 0", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    pub fn feeds(&self) -> Result<Vec<FeedState>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT f.name, f.url, (SELECT count(*) FROM items i WHERE i.feed_id = f.id AND i.deleted = 0),
+                    f.etag, f.last_modified, f.last_attempt, f.last_success, f.last_status, f.last_error,
+                    f.last_latency_ms, f.last_bytes, f.last_new, f.last_seen, f.failure_streak, f.next_due, f.gone
+             FROM feeds f ORDER BY f.name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(FeedState {
+                name: r.get(0)?,
+                url: r.get(1)?,
+                items: r.get(2)?,
+                etag: r.get(3)?,
+                last_modified: r.get(4)?,
+                last_attempt: r.get::<_, Option<i64>>(5)?.map(from_ts),
+                last_success: r.get::<_, Option<i64>>(6)?.map(from_ts),
+                last_status: r.get(7)?,
+                last_error: r.get(8)?,
+                last_latency_ms: r.get(9)?,
+                last_bytes: r.get(10)?,
+                last_new: r.get(11)?,
+                last_seen: r.get(12)?,
+                failure_streak: r.get(13)?,
+                next_due: r.get::<_, Option<i64>>(14)?.map(from_ts),
+                gone: r.get(15)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Fired alerts, newest first.
+    pub fn alerts(&self, open_only: bool, limit: usize) -> Result<Vec<AlertRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.alert, a.item_id, i.title, i.source, a.fired_at, a.quiet, a.acknowledged
+             FROM alerts_fired a JOIN items i ON i.id = a.item_id
+             WHERE (?1 = 0 OR a.acknowledged = 0)
+             ORDER BY a.fired_at DESC, a.item_id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![open_only, limit as i64], |r| {
+            Ok(AlertRow {
+                alert: r.get(0)?,
+                item: ItemId(r.get(1)?),
+                title: r.get(2)?,
+                source: r.get(3)?,
+                fired_at: from_ts(r.get(4)?),
+                quiet: r.get(5)?,
+                acknowledged: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn summary(&self) -> Result<Summary, StoreError> {
+        let (items, unread): (i64, i64) = self.conn.query_row(
+            "SELECT count(*), coalesce(sum(read = 0), 0) FROM items WHERE deleted = 0",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let feeds = self
+            .conn
+            .query_row("SELECT count(*) FROM feeds", [], |r| r.get(0))?;
+        let open_alerts = self.conn.query_row(
+            "SELECT count(*) FROM alerts_fired WHERE acknowledged = 0 AND quiet = 0",
+            [],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare(
+            "SELECT label, count(*) FROM item_labels WHERE kind = 'topic' GROUP BY label ORDER BY count(*) DESC",
+        )?;
+        let topics = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(Summary {
+            items,
+            unread,
+            feeds,
+            open_alerts,
+            topics,
+        })
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}

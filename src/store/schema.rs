@@ -1,0 +1,107 @@
+//! The store's schema and its migrations, versioned by `PRAGMA user_version`.
+//! Migrations run at open, each in one transaction; a store written by a newer
+//! marsad is refused.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Each entry takes the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: feeds, items, labels, fired alerts, full-text search.
+    r#"
+    CREATE TABLE feeds (
+        id              INTEGER PRIMARY KEY,
+        name            TEXT NOT NULL UNIQUE,
+        url             TEXT NOT NULL,
+        etag            TEXT,
+        last_modified   TEXT,
+        last_attempt    INTEGER,
+        last_success    INTEGER,
+        last_status     INTEGER,
+        last_error      TEXT,
+        last_latency_ms INTEGER,
+        last_bytes      INTEGER,
+        last_new        INTEGER,
+        last_seen       INTEGER,
+        failure_streak  INTEGER NOT NULL DEFAULT 0,
+        next_due        INTEGER,
+        gone            INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE items (
+        id            INTEGER PRIMARY KEY,
+        feed_id       INTEGER NOT NULL REFERENCES feeds(id),
+        guid          TEXT,
+        link          TEXT,
+        canon_link    TEXT,
+        content_hash  BLOB NOT NULL,
+        source        TEXT NOT NULL,
+        title         TEXT NOT NULL,
+        text          TEXT NOT NULL,
+        lang          TEXT NOT NULL,
+        published     INTEGER,
+        date_is_fetch INTEGER NOT NULL DEFAULT 0,
+        fetched       INTEGER NOT NULL,
+        labels        TEXT NOT NULL,
+        read          INTEGER NOT NULL DEFAULT 0,
+        deleted       INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX items_feed_guid ON items(feed_id, guid) WHERE guid IS NOT NULL;
+    CREATE INDEX items_canon ON items(canon_link) WHERE canon_link IS NOT NULL;
+    CREATE INDEX items_hash ON items(content_hash);
+    CREATE INDEX items_when ON items(coalesce(published, fetched) DESC);
+    CREATE TABLE item_labels (
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        kind    TEXT NOT NULL CHECK (kind IN ('topic', 'party', 'alert')),
+        label   TEXT NOT NULL,
+        PRIMARY KEY (item_id, kind, label)
+    ) WITHOUT ROWID;
+    CREATE INDEX item_labels_by_label ON item_labels(kind, label, item_id);
+    CREATE TABLE alerts_fired (
+        item_id      INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        alert        TEXT NOT NULL,
+        fired_at     INTEGER NOT NULL,
+        quiet        INTEGER NOT NULL,
+        acknowledged INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (item_id, alert)
+    ) WITHOUT ROWID;
+    CREATE INDEX alerts_fired_open ON alerts_fired(acknowledged, fired_at);
+    CREATE VIRTUAL TABLE items_fts USING fts5(
+        key, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
+    );
+    "#,
+];
+
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Sets the connection's pragmas and brings the schema up to date.
+pub fn prepare(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(%path, %mode, "the store could not switch to WAL");
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        // Read the version inside the write lock, so two processes opening a new
+        // store at once do not both migrate it.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > VERSION {
+            return Err(StoreError::TooNew {
+                path: path.to_string(),
+                found: version,
+                known: VERSION,
+            });
+        }
+        if version > i as i64 {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+        tracing::info!(%path, version = i + 1, "store migrated");
+    }
+    Ok(())
+}

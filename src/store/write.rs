@@ -1,0 +1,317 @@
+//! The store's writes, each run by the writer inside its own savepoint of a
+//! transaction: ingesting a batch of items with deduplication and alert
+//! bookkeeping, fetch state, read marks, acknowledgements and deletions.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::StoreError;
+use super::canon::{canonical_link, content_hash};
+use crate::model::{FeedId, FiredAlert, ItemId, NewItem, StoredItem};
+
+/// Names a feed (or the seeds pseudo-feed) in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedRef {
+    pub name: String,
+    pub url: String,
+}
+
+/// What one poll of a feed found, besides its items.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FetchRecord {
+    pub attempted: DateTime<Utc>,
+    /// HTTP status, when there was a response.
+    pub status: Option<u16>,
+    /// One line saying what went wrong; `None` on success (including 304).
+    pub error: Option<String>,
+    pub latency_ms: u64,
+    pub bytes: u64,
+    /// Validators to send next time; `None` keeps the stored ones.
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub next_due: Option<DateTime<Utc>>,
+    /// The feed moved permanently here (set only after a successful parse).
+    pub new_url: Option<String>,
+    /// The server said 410 Gone: polling stops.
+    pub gone: bool,
+}
+
+/// Whether new items' alerts may ring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertPolicy {
+    /// Seed imports: alerts are recorded but quiet.
+    Quiet,
+    /// Feed items: quiet only for items older than `backfill` on the feed's first
+    /// successful fetch.
+    Live { backfill: Duration },
+}
+
+/// A batch to store in one transaction.
+#[derive(Debug, Clone)]
+pub struct IngestBatch {
+    pub feed: FeedRef,
+    pub items: Vec<NewItem>,
+    pub fetch: Option<FetchRecord>,
+    pub alerts: AlertPolicy,
+}
+
+/// What a batch did.
+#[derive(Debug, Clone, Default)]
+pub struct IngestReport {
+    pub feed: Option<FeedId>,
+    /// The items that were new, as stored.
+    pub new: Vec<StoredItem>,
+    /// Items already in the store (or deleted before).
+    pub seen: usize,
+    /// Alerts fired by the new items.
+    pub fired: Vec<FiredAlert>,
+}
+
+pub(super) fn to_ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+fn feed_id(c: &Connection, feed: &FeedRef) -> Result<FeedId, StoreError> {
+    let found: Option<i64> = c
+        .prepare_cached("SELECT id FROM feeds WHERE name = ?1")?
+        .query_row([&feed.name], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(FeedId(id));
+    }
+    c.prepare_cached("INSERT INTO feeds (name, url) VALUES (?1, ?2)")?
+        .execute([&feed.name, &feed.url])?;
+    Ok(FeedId(c.last_insert_rowid()))
+}
+
+pub(super) fn sync_feeds(c: &Connection, feeds: &[FeedRef]) -> Result<(), StoreError> {
+    for f in feeds {
+        let id = feed_id(c, f)?;
+        c.prepare_cached("UPDATE feeds SET url = ?2 WHERE id = ?1 AND url <> ?2")?
+            .execute(params![id.0, f.url])?;
+    }
+    Ok(())
+}
+
+fn existing(
+    c: &Connection,
+    feed: FeedId,
+    guid: Option<&str>,
+    canon: Option<&str>,
+    hash: &[u8],
+) -> Result<bool, StoreError> {
+    if let Some(g) = guid {
+        let hit = c
+            .prepare_cached("SELECT 1 FROM items WHERE feed_id = ?1 AND guid = ?2")?
+            .exists(params![feed.0, g])?;
+        if hit {
+            return Ok(true);
+        }
+    }
+    if let Some(l) = canon {
+        if c.prepare_cached("SELECT 1 FROM items WHERE canon_link = ?1")?
+            .exists([l])?
+        {
+            return Ok(true);
+        }
+    }
+    Ok(
+        c.prepare_cached("SELECT 1 FROM items WHERE content_hash = ?1")?
+            .exists([hash])?,
+    )
+}
+
+pub(super) fn ingest(c: &Connection, batch: IngestBatch) -> Result<IngestReport, StoreError> {
+    let feed = feed_id(c, &batch.feed)?;
+    let first_fetch: bool = c
+        .prepare_cached("SELECT last_success IS NULL FROM feeds WHERE id = ?1")?
+        .query_row([feed.0], |r| r.get(0))?;
+    let now = Utc::now();
+    let mut report = IngestReport {
+        feed: Some(feed),
+        ..Default::default()
+    };
+    for item in batch.items {
+        let canon = item.link.as_deref().and_then(canonical_link);
+        let hash = content_hash(&item.title, &item.text);
+        if existing(c, feed, item.guid.as_deref(), canon.as_deref(), &hash)? {
+            report.seen += 1;
+            continue;
+        }
+        let labels = serde_json::to_string(&item.labels)?;
+        c.prepare_cached(
+            "INSERT INTO items (feed_id, guid, link, canon_link, content_hash, source, title, text, lang,
+                                published, date_is_fetch, fetched, labels)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?
+        .execute(params![
+            feed.0,
+            item.guid,
+            item.link,
+            canon,
+            &hash[..],
+            item.source,
+            item.title,
+            item.text,
+            item.labels.lang,
+            item.published.map(to_ts),
+            item.date_is_fetch_time,
+            to_ts(item.fetched),
+            labels,
+        ])?;
+        let id = ItemId(c.last_insert_rowid());
+        {
+            let mut label = c.prepare_cached(
+                "INSERT OR IGNORE INTO item_labels (item_id, kind, label) VALUES (?1, ?2, ?3)",
+            )?;
+            let kinds = [
+                ("topic", &item.labels.topics),
+                ("party", &item.labels.parties),
+                ("alert", &item.labels.alerts),
+            ];
+            for (kind, labels) in kinds {
+                for l in labels {
+                    label.execute(params![id.0, kind, l.id])?;
+                }
+            }
+        }
+        let key = crate::text::search::index_key(&format!("{}\n{}", item.title, item.text));
+        c.prepare_cached("INSERT INTO items_fts (rowid, key) VALUES (?1, ?2)")?
+            .execute(params![id.0, key])?;
+
+        let when = item.published.unwrap_or(item.fetched);
+        let quiet = match batch.alerts {
+            AlertPolicy::Quiet => true,
+            AlertPolicy::Live { backfill } => {
+                first_fetch
+                    && now
+                        .signed_duration_since(when)
+                        .to_std()
+                        .is_ok_and(|age| age > backfill)
+            }
+        };
+        for a in &item.labels.alerts {
+            c.prepare_cached("INSERT OR IGNORE INTO alerts_fired (item_id, alert, fired_at, quiet) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![id.0, a.id, to_ts(now), quiet])?;
+            report.fired.push(FiredAlert {
+                alert: a.id.clone(),
+                item: id,
+                fired_at: now,
+                quiet,
+                acknowledged: false,
+            });
+        }
+        report.new.push(StoredItem {
+            id,
+            feed: batch.feed.name.clone(),
+            source: item.source,
+            guid: item.guid,
+            link: item.link,
+            title: item.title,
+            text: item.text,
+            published: item.published,
+            fetched: item.fetched,
+            read: false,
+            labels: item.labels,
+        });
+    }
+    if let Some(f) = batch.fetch {
+        record_fetch(c, feed, &f, report.new.len(), report.seen)?;
+    }
+    Ok(report)
+}
+
+fn record_fetch(
+    c: &Connection,
+    feed: FeedId,
+    f: &FetchRecord,
+    new: usize,
+    seen: usize,
+) -> Result<(), StoreError> {
+    let ok = f.error.is_none();
+    c.prepare_cached(
+        "UPDATE feeds SET
+            last_attempt = ?2, last_status = ?3, last_error = ?4, last_latency_ms = ?5, last_bytes = ?6,
+            last_new = ?7, last_seen = ?8, next_due = ?9, gone = gone OR ?10,
+            last_success   = CASE WHEN ?11 THEN ?2 ELSE last_success END,
+            failure_streak = CASE WHEN ?11 THEN 0 ELSE failure_streak + 1 END,
+            etag           = CASE WHEN ?11 AND ?12 IS NOT NULL THEN ?12 ELSE etag END,
+            last_modified  = CASE WHEN ?11 AND ?13 IS NOT NULL THEN ?13 ELSE last_modified END,
+            url            = coalesce(?14, url)
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        feed.0,
+        to_ts(f.attempted),
+        f.status,
+        f.error,
+        f.latency_ms as i64,
+        f.bytes as i64,
+        new as i64,
+        seen as i64,
+        f.next_due.map(to_ts),
+        f.gone,
+        ok,
+        f.etag,
+        f.last_modified,
+        f.new_url,
+    ])?;
+    Ok(())
+}
+
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(",")
+}
+
+pub(super) fn mark_read(c: &Connection, items: &[ItemId], read: bool) -> Result<usize, StoreError> {
+    let mut n = 0;
+    for chunk in items.chunks(500) {
+        let sql = format!(
+            "UPDATE items SET read = ? WHERE read <> ? AND id IN ({})",
+            placeholders(chunk.len())
+        );
+        let mut args: Vec<i64> = vec![read as i64, read as i64];
+        args.extend(chunk.iter().map(|i| i.0));
+        n += c.execute(&sql, rusqlite::params_from_iter(args))?;
+    }
+    Ok(n)
+}
+
+pub(super) fn acknowledge(c: &Connection, items: Option<&[ItemId]>) -> Result<usize, StoreError> {
+    let Some(items) = items else {
+        return Ok(c.execute(
+            "UPDATE alerts_fired SET acknowledged = 1 WHERE acknowledged = 0",
+            [],
+        )?);
+    };
+    let mut n = 0;
+    for chunk in items.chunks(500) {
+        let sql = format!(
+            "UPDATE alerts_fired SET acknowledged = 1 WHERE acknowledged = 0 AND item_id IN ({})",
+            placeholders(chunk.len())
+        );
+        n += c.execute(&sql, rusqlite::params_from_iter(chunk.iter().map(|i| i.0)))?;
+    }
+    Ok(n)
+}
+
+pub(super) fn delete(c: &Connection, items: &[ItemId]) -> Result<usize, StoreError> {
+    let mut n = 0;
+    for id in items {
+        let changed = c
+            .prepare_cached("UPDATE items SET deleted = 1, title = '', text = '', labels = '{}' WHERE id = ?1 AND deleted = 0")?
+            .execute([id.0])?;
+        if changed > 0 {
+            c.prepare_cached("DELETE FROM item_labels WHERE item_id = ?1")?
+                .execute([id.0])?;
+            c.prepare_cached("DELETE FROM alerts_fired WHERE item_id = ?1")?
+                .execute([id.0])?;
+            c.prepare_cached("DELETE FROM items_fts WHERE rowid = ?1")?
+                .execute([id.0])?;
+        }
+        n += changed;
+    }
+    Ok(n)
+}

@@ -1,0 +1,10 @@
+//! Pure text functions: HTML to text, sanitizing for display, normalizing for
+//! matching and search, language detection. No IO.
+
+pub mod html;
+pub mod normalize;
+pub mod sanitize;
+pub mod search;
+
+pub use normalize::normalize;
+pub use sanitize::sanitize;

@@ -1,0 +1,78 @@
+//! The full-text search key of an item and the query for what a user typed.
+//! Both sides are normalized, and Arabic words are indexed also without their
+//! proclitics (و ف ب ك ل, ال and their combinations), so هجوم finds الهجوم
+//! and وبالهجوم; query words match as prefixes, so suffixes and plurals match too.
+
+use super::normalize;
+
+const PROCLITICS: &[&str] = &[
+    "وبال", "وكال", "فبال", "فكال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال", "و", "ف",
+    "ب", "ل", "ك",
+];
+
+fn is_arabic(c: char) -> bool {
+    ('\u{0620}'..='\u{064A}').contains(&c) || ('\u{066E}'..='\u{06D3}').contains(&c)
+}
+
+/// The word without its leading clitics, if what is left is a plausible word.
+fn stem(word: &str) -> Option<&str> {
+    if !word.chars().next().is_some_and(is_arabic) {
+        return None;
+    }
+    PROCLITICS.iter().find_map(|p| {
+        word.strip_prefix(p)
+            .filter(|rest| rest.chars().count() >= 3)
+    })
+}
+
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// The text the search index holds for `text`.
+pub fn index_key(text: &str) -> String {
+    let norm = normalize(text);
+    let mut out = String::with_capacity(norm.len() + norm.len() / 2);
+    for w in words(&norm) {
+        out.push_str(w);
+        out.push(' ');
+        if let Some(s) = stem(w) {
+            out.push_str(s);
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// An FTS5 query requiring every word the user typed, each as a prefix; `None`
+/// when nothing searchable was typed.
+pub fn fts_query(input: &str) -> Option<String> {
+    let norm = normalize(input);
+    let parts: Vec<String> = words(&norm)
+        .map(|w| format!("\"{}\"*", stem(w).unwrap_or(w)))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" AND "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_holds_stems() {
+        assert_eq!(index_key("وبالهجوم على"), "وبالهجوم هجوم علي ");
+        assert_eq!(index_key("التَّخْصِيب"), "التخصيب تخصيب ");
+        assert_eq!(index_key("Iran's talks"), "iran s talks ");
+    }
+
+    #[test]
+    fn query_is_prefix_and_stemmed() {
+        assert_eq!(fts_query("الهجوم").as_deref(), Some("\"هجوم\"*"));
+        assert_eq!(
+            fts_query("Iran talks").as_deref(),
+            Some("\"iran\"* AND \"talks\"*")
+        );
+        assert_eq!(fts_query(" \"* "), None);
+    }
+}
