@@ -7,6 +7,7 @@
 //! - `model`: the domain types every layer shares (items, labels, evidence).
 //! - `text`: pure text functions: HTML to text, sanitize, normalize, search keys.
 //! - `classify`: topics, parties and alerts from the config's rules. Pure.
+//! - `feeds`: fetching, decoding and parsing feeds; the Tokio poller.
 //! - `pipeline`: the one path from an incoming item to a storable one.
 //! - `store`: the SQLite store: one writer thread, readers, migrations.
 //! - `seeds`: importing the seed documents of `seeds/`.
@@ -17,6 +18,7 @@
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod feeds;
 pub mod logging;
 pub mod model;
 pub mod paths;
