@@ -60,13 +60,8 @@ pub fn detect(title: &str, body: &str, hint: Option<&str>) -> &'static str {
         };
     }
     if latin >= other {
-        return if looks_english(title, body) {
-            "en"
-        } else if hint.as_deref() == Some("en") && latin < 40 {
-            "en"
-        } else {
-            "other"
-        };
+        let english = looks_english(title, body) || (hint.as_deref() == Some("en") && latin < 40);
+        return if english { "en" } else { "other" };
     }
     "other"
 }
