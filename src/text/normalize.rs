@@ -21,8 +21,8 @@ pub fn normalize(s: &str) -> String {
 pub struct Normalized {
     /// The normalized text.
     pub key: String,
-    /// For each byte of `key`: the byte offset in the original of the character
-    /// it came from. Empty when the map was not asked for.
+    /// For each character of `key` (each byte of `compact`): the byte offset in
+    /// the original of the character it came from. Empty when not asked for.
     map: Vec<u32>,
     /// Length of the original text.
     orig_len: usize,
@@ -60,12 +60,15 @@ impl Normalized {
     }
 
     pub fn original_range(&self, orig: &str, start: usize, end: usize) -> (usize, usize) {
-        if start >= end || self.map.is_empty() {
-            let at = self.map.get(start).map_or(self.orig_len, |&o| o as usize);
+        // Key offsets to character indices.
+        let first = self.compact_map.partition_point(|&o| (o as usize) < start);
+        let past = self.compact_map.partition_point(|&o| (o as usize) < end);
+        if start >= end || past == 0 || first >= past || self.map.is_empty() {
+            let at = self.map.get(first).map_or(self.orig_len, |&o| o as usize);
             return (at, at);
         }
-        let from = self.map[start] as usize;
-        let last = self.map[end - 1] as usize;
+        let from = self.map[first] as usize;
+        let last = self.map[past - 1] as usize;
         let mut to = last + orig[last..].chars().next().map_or(0, char::len_utf8);
         // Take the marks and tatweel the key dropped after the last letter.
         for c in orig[to..].chars() {
@@ -158,7 +161,7 @@ impl Normalized {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_ascii(&mut self, b: u8, at: usize, with_map: bool) {
         if with_map {
             self.compact.push(b);
@@ -168,14 +171,12 @@ impl Normalized {
         self.key.push(b as char);
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_char(&mut self, c: char, at: usize, with_map: bool) {
         if with_map {
             self.compact.push(compact_byte(c));
             self.compact_map.push(self.key.len() as u32);
-            for _ in 0..c.len_utf8() {
-                self.map.push(at as u32);
-            }
+            self.map.push(at as u32);
         }
         self.key.push(c);
     }
@@ -209,13 +210,13 @@ impl Normalized {
                 && let Some(composed) = compose(prev, c)
             {
                 let prev_at = if with_map {
-                    self.map[self.key.len() - prev.len_utf8()] as usize
+                    self.map.last().map_or(at, |&o| o as usize)
                 } else {
                     at
                 };
                 self.key.pop();
                 if with_map {
-                    self.map.truncate(self.key.len());
+                    self.map.pop();
                     self.compact.pop();
                     self.compact_map.pop();
                 }
