@@ -69,7 +69,7 @@ struct Key {
 }
 
 /// How many compact bytes of each key the automaton holds.
-const AUTOMATON_PREFIX: usize = 6;
+const AUTOMATON_PREFIX: usize = 4;
 
 impl Matcher {
     pub fn new(terms: Vec<Term>) -> Result<Matcher, String> {

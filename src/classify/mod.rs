@@ -50,6 +50,10 @@ struct AlertScope {
     feeds: Vec<String>,
 }
 
+/// Evidence kept per label: the first mentions in reading order (title first),
+/// enough to highlight and explain without copying every repetition.
+pub const MAX_EVIDENCE: usize = 8;
+
 /// Buffers reused from item to item on one thread.
 #[derive(Default)]
 struct Scratch {
@@ -185,6 +189,7 @@ impl Classifier {
                     id: rule.id.clone(),
                     evidence: ev
                         .iter()
+                        .take(MAX_EVIDENCE)
                         .map(|h| self.evidence(h, doc, title, body))
                         .collect(),
                 };
