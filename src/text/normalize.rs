@@ -98,18 +98,36 @@ impl Normalized {
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 {
-                // ASCII fast path.
                 if b.is_ascii_whitespace() {
                     if !space {
                         self.push_ascii(b' ', i, with_map);
                         space = true;
                     }
-                } else if b >= 0x20 && b != 0x7f {
-                    self.letters.latin += usize::from(b.is_ascii_alphabetic());
-                    self.push_ascii(b.to_ascii_lowercase(), i, with_map);
-                    space = false;
+                    i += 1;
+                    continue;
                 }
-                i += 1;
+                // A run of printable ASCII other than spaces, copied at once.
+                let mut j = i;
+                while j < bytes.len() && bytes[j] > 0x20 && bytes[j] < 0x7f {
+                    j += 1;
+                }
+                if j == i {
+                    i += 1; // a control character: deleted
+                    continue;
+                }
+                let run = &s[i..j];
+                let at = self.key.len();
+                self.key.push_str(run);
+                self.key[at..].make_ascii_lowercase();
+                self.letters.latin += run.bytes().filter(u8::is_ascii_alphabetic).count();
+                if with_map {
+                    self.compact.extend_from_slice(&self.key.as_bytes()[at..]);
+                    self.compact_map
+                        .extend((at..at + run.len()).map(|o| o as u32));
+                    self.map.extend((i..j).map(|o| o as u32));
+                }
+                space = false;
+                i = j;
                 continue;
             }
             // Arabic block (two bytes, lead 0xD8..=0xDB): folded through a table.
@@ -117,8 +135,13 @@ impl Normalized {
                 let cp = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
                 let action = ARABIC[(cp - 0x600) as usize];
                 if action != SLOW {
-                    if let Some(c) = char::from_u32(cp) {
-                        self.letters.add(c);
+                    match LETTER_CLASS[(cp - 0x600) as usize] {
+                        1 => self.letters.arabic += 1,
+                        2 => {
+                            self.letters.arabic += 1;
+                            self.letters.persian += 1;
+                        }
+                        _ => {}
                     }
                     if action != DEL {
                         let to = if action == KEEP {
@@ -127,7 +150,12 @@ impl Normalized {
                             u32::from(action)
                         };
                         let c = char::from_u32(to).unwrap_or('\u{FFFD}');
-                        self.push_char(c, i, with_map);
+                        if with_map {
+                            self.compact.push(compact_byte(c));
+                            self.compact_map.push(self.key.len() as u32);
+                            self.map.push(i as u32);
+                        }
+                        self.key.push(c);
                         space = false;
                     }
                     i += 2;
@@ -260,6 +288,25 @@ const SLOW: u16 = 2;
 /// U+0600..=U+06FF: deleted, kept, needing the slow path (marks that compose,
 /// compatibility characters), or the code point it folds to.
 static ARABIC: [u16; 256] = arabic_table();
+
+/// U+0600..=U+06FF for language detection: 1 an Arabic-script letter, 2 a letter
+/// only Persian uses (پ چ ژ گ ک ی), 0 anything else.
+static LETTER_CLASS: [u8; 256] = letter_classes();
+
+const fn letter_classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = 0x600 + i as u32;
+        t[i] = match c {
+            0x067E | 0x0686 | 0x0698 | 0x06AF | 0x06A9 | 0x06CC => 2,
+            0x0621..=0x064A | 0x066E..=0x06D3 => 1,
+            _ => 0,
+        };
+        i += 1;
+    }
+    t
+}
 
 const fn arabic_table() -> [u16; 256] {
     let mut t = [KEEP; 256];
