@@ -2,6 +2,11 @@
 //! text, parsing feeds into incoming items, and the Tokio poller that schedules it
 //! all and stores the results.
 
+pub mod dates;
+pub mod decode;
+pub mod parse;
+pub mod schedule;
+
 use chrono::{DateTime, Utc};
 
 use crate::model::{FiredAlert, StoredItem};
