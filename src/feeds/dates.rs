@@ -252,11 +252,7 @@ fn tokens(s: &str, default: FixedOffset) -> Option<DateTime<Utc>> {
             .filter(|r| r.starts_with(['+', '-']))
         {
             zone = offset(z).or(zone);
-        } else if let Some(n) = t
-            .trim_end_matches(|c| c == 'م' || c == 'h')
-            .parse::<u32>()
-            .ok()
-        {
+        } else if let Ok(n) = t.trim_end_matches(['م', 'h']).parse::<u32>() {
             numbers.push((n, t.len()));
         }
     }

@@ -4,7 +4,11 @@
 
 pub mod dates;
 pub mod decode;
+pub mod farm;
+pub mod fetch;
+pub mod opml;
 pub mod parse;
+pub mod poller;
 pub mod schedule;
 
 use chrono::{DateTime, Utc};
