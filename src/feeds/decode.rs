@@ -88,6 +88,7 @@ fn rewrite_declaration(text: String) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -335,6 +335,7 @@ fn private_ip(ip: IpAddr) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -176,6 +176,7 @@ pub fn toml_entries(subs: &[Subscription], configured: &[FeedConfig]) -> (String
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

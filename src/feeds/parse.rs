@@ -151,6 +151,7 @@ pub fn stable_id(feed: &str, title: &str, date: Option<DateTime<Utc>>, body: &st
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -71,6 +71,10 @@ pub struct PollResult {
     pub bytes: u64,
     pub next_due: Option<DateTime<Utc>>,
     pub gone: bool,
+    /// Validators to send next time (after a successful fetch with a body).
+    pub validators: Option<Validators>,
+    /// The feed moved permanently here (after a successful parse).
+    pub moved_to: Option<String>,
 }
 
 /// Ask the running poller for an immediate poll.
@@ -218,6 +222,11 @@ impl Collector {
         let gone = record.gone;
         let error = record.error.clone();
         let not_modified = status == Some(304);
+        let validators = (error.is_none() && !not_modified).then(|| Validators {
+            etag: record.etag.clone(),
+            last_modified: record.last_modified.clone(),
+        });
+        let moved_to = record.new_url.clone();
         let batch = IngestBatch {
             feed: FeedRef {
                 name: mem.feed.name.clone(),
@@ -254,6 +263,8 @@ impl Collector {
             bytes,
             next_due,
             gone,
+            validators,
+            moved_to,
         })
     }
 
@@ -381,6 +392,18 @@ impl Collector {
 pub fn remember(m: &mut FeedMemory, r: &PollResult) {
     m.next_due = r.next_due;
     m.gone |= r.gone;
+    if let Some(v) = &r.validators {
+        // Like the store: a missing validator keeps the one we had.
+        if v.etag.is_some() {
+            m.validators.etag = v.etag.clone();
+        }
+        if v.last_modified.is_some() {
+            m.validators.last_modified = v.last_modified.clone();
+        }
+    }
+    if let Some(u) = r.moved_to.as_deref().and_then(|u| url::Url::parse(u).ok()) {
+        m.location = FeedLocation::Http(u);
+    }
     if r.outcome.error.is_some() {
         m.failure_streak += 1;
     } else {

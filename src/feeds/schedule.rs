@@ -106,6 +106,7 @@ pub fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
