@@ -227,7 +227,7 @@ async fn errors_404_410_429_503() {
 async fn timeouts_and_slow_drip() {
     let addr = serve(
         Router::new()
-            .route("/hang", get(|| std::future::pending::<&'static str>()))
+            .route("/hang", get(std::future::pending::<&'static str>))
             .route(
                 "/drip",
                 get(|| async {
@@ -519,8 +519,7 @@ async fn per_host_and_global_limits_hold() {
 
 #[tokio::test]
 async fn cancelled_poll_writes_nothing() {
-    let addr =
-        serve(Router::new().route("/hang", get(|| std::future::pending::<&'static str>()))).await;
+    let addr = serve(Router::new().route("/hang", get(std::future::pending::<&'static str>))).await;
     let e = env();
     let f = feed("hang", &format!("http://{addr}/hang"));
     let mem = e.memory(std::slice::from_ref(&f)).await.remove(0);
