@@ -44,6 +44,10 @@ fn xml_declared(bytes: &[u8]) -> Option<&'static Encoding> {
 pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
     let (encoding, body) = if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         (enc, &bytes[bom_len..])
+    } else if bytes.starts_with(&[0, b'<', 0]) {
+        (encoding_rs::UTF_16BE, bytes)
+    } else if bytes.starts_with(&[b'<', 0]) {
+        (encoding_rs::UTF_16LE, bytes)
     } else {
         let labeled = http_charset
             .and_then(|c| Encoding::for_label(c.trim().as_bytes()))
@@ -69,22 +73,41 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
     }
 }
 
-/// Replaces a leading XML declaration by one that says UTF-8.
+/// Replaces a leading XML declaration by one that says UTF-8, and drops any
+/// later one (invalid XML, and the parser would switch encodings mid-stream).
 fn rewrite_declaration(text: String) -> String {
+    let is_decl = |rest: &str| {
+        rest.get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("<?xml"))
+            && rest[5..].starts_with(|c: char| c.is_ascii_whitespace() || c == '?')
+    };
     let trimmed = text.trim_start();
-    if !trimmed.starts_with("<?xml") {
-        return text;
-    }
-    let offset = text.len() - trimmed.len();
-    match trimmed.find("?>") {
-        Some(end) => {
-            let mut out = String::with_capacity(text.len());
-            out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-            out.push_str(&text[offset + end + 2..]);
-            out
+    let mut out = String::with_capacity(text.len() + 40);
+    let mut rest = &text[..];
+    if is_decl(trimmed) {
+        let offset = text.len() - trimmed.len();
+        match trimmed.find("?>") {
+            Some(end) => {
+                out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+                rest = &text[offset + end + 2..];
+            }
+            None => return text,
         }
-        None => text,
     }
+    while let Some(i) = rest.find("<?").filter(|_| rest.contains("<?")) {
+        if is_decl(&rest[i..]) {
+            out.push_str(&rest[..i]);
+            rest = match rest[i..].find("?>") {
+                Some(end) => &rest[i + end + 2..],
+                None => "",
+            };
+        } else {
+            out.push_str(&rest[..i + 2]);
+            rest = &rest[i + 2..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -140,6 +163,14 @@ mod tests {
         assert_eq!(d.encoding, enc("windows-1256"));
         assert!(d.text.contains("المفاوضات"));
         assert_eq!(decode(text.as_bytes(), None).encoding, UTF_8);
+    }
+
+    #[test]
+    fn later_declarations_are_dropped() {
+        let d = decode(b"<!-- c --><?xml version='1.0' encoding='iso-8859-1'?><rss/><?xml-stylesheet href='x'?>", None);
+        assert_eq!(d.text, "<!-- c --><rss/><?xml-stylesheet href='x'?>");
+        let d = decode(b"<?xml version='1.0'?>\n<rss/>", None);
+        assert_eq!(d.text, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss/>");
     }
 
     #[test]

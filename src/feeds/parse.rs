@@ -28,6 +28,14 @@ pub struct ParseError(String);
 /// Parses `text` (UTF-8, from `decode`) of the feed at `base`; `source` names it
 /// on every item.
 pub fn parse(text: &str, base: Option<&str>, source: &str) -> Result<ParsedFeed, ParseError> {
+    let upgraded;
+    let text = if text.contains(ATOM_03) || text.contains(RSS_090) {
+        // Atom 0.3 and RSS 0.90 read as their successors (same element names).
+        upgraded = atom_types(&text.replace(ATOM_03, ATOM_10).replace(RSS_090, RSS_10));
+        upgraded.as_str()
+    } else {
+        text
+    };
     let feed = match parse_raw(text.as_bytes(), base) {
         Ok(f) => f,
         Err(first) => {
@@ -41,15 +49,28 @@ pub fn parse(text: &str, base: Option<&str>, source: &str) -> Result<ParsedFeed,
     Ok(convert(feed, base.unwrap_or(""), source))
 }
 
-fn parse_raw(bytes: &[u8], base: Option<&str>) -> Result<Feed, feed_rs::parser::ParseFeedError> {
-    feed_rs::parser::Builder::new()
-        .base_uri(base)
-        // Items without ids get ours (below), never a random one.
-        .id_generator(|_, _, _| String::new())
-        .timestamp_parser(super::dates::parse)
-        .sanitize_content(false)
-        .build()
-        .parse(bytes)
+const ATOM_03: &str = "http://purl.org/atom/ns#";
+const ATOM_10: &str = "http://www.w3.org/2005/Atom";
+const RSS_090: &str = "http://my.netscape.com/rdf/simple/0.9/";
+const RSS_10: &str = "http://purl.org/rss/1.0/";
+
+fn parse_raw(bytes: &[u8], base: Option<&str>) -> Result<Feed, String> {
+    let run = || {
+        feed_rs::parser::Builder::new()
+            .base_uri(base)
+            // Items without ids get ours (below), never a random one.
+            .id_generator(|_, _, _| String::new())
+            .timestamp_parser(super::dates::parse)
+            .sanitize_content(false)
+            .build()
+            .parse(bytes)
+    };
+    // The XML layer has panicked on hostile input before: a feed is an error,
+    // never a crash.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(r) => r.map_err(|e| e.to_string()),
+        Err(_) => Err("the XML parser gave up on this document".into()),
+    }
 }
 
 static BARE_AMP: LazyLock<Option<Regex>> =
@@ -59,10 +80,25 @@ static RSS_ROOT: LazyLock<Option<Regex>> =
 static VERSION_ATTR: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r#"\s+version\s*=\s*("[^"]*"|'[^']*')"#).ok());
 
-/// The text with a lenient reader's fixes: bare `&` escaped, the `<rss>` root
-/// given version 2.0.
+/// Atom text constructs typed with MIME types (Atom 0.3 style) retyped the
+/// Atom 1.0 way.
+fn atom_types(text: &str) -> String {
+    text.replace("type=\"text/plain\"", "type=\"text\"")
+        .replace("type=\"text/html\"", "type=\"html\"")
+        .replace("type=\"application/xhtml+xml\"", "type=\"xhtml\"")
+        .replace("type='text/plain'", "type='text'")
+        .replace("type='text/html'", "type='html'")
+        .replace("type='application/xhtml+xml'", "type='xhtml'")
+}
+
+/// The text with a lenient reader's fixes: bare `&` escaped, Atom types the 1.0
+/// way, the `<rss>` root given version 2.0 (and a `<channel>` if it has none).
 fn recover(text: &str) -> String {
-    let mut out = text.to_string();
+    let mut out = if text.contains(ATOM_10) {
+        atom_types(text)
+    } else {
+        text.to_string()
+    };
     if let Some(re) = BARE_AMP.as_ref() {
         // Twice: overlapping matches (`&&`) leave one behind on the first pass.
         for _ in 0..2 {
@@ -78,6 +114,17 @@ fn recover(text: &str) -> String {
         let attrs = ver.replace_all(&c[1], "").into_owned();
         let fixed = format!("<rss version=\"2.0\"{attrs}{}>", &c[2]);
         out.replace_range(whole.range(), &fixed);
+        // An <rss> with its items straight inside, without <channel>.
+        if !out.contains("<channel")
+            && let Some(open) = out
+                .find("<rss")
+                .and_then(|i| out[i..].find('>').map(|j| i + j + 1))
+            && let Some(close) = out.rfind("</rss>")
+            && close >= open
+        {
+            out.insert_str(close, "</channel>");
+            out.insert_str(open, "<channel>");
+        }
     }
     out
 }
