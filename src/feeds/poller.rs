@@ -169,78 +169,35 @@ impl Collector {
                 r = fetch => r?,
             }
         };
-        let mut hints = Hints::default();
-        let (items, mut record) = match fetched {
-            Ok(f) if f.status == 304 => {
-                hints.max_age = f.max_age;
-                (Vec::new(), self.record(attempted, &f))
-            }
-            Ok(f) => {
-                hints.max_age = f.max_age;
+        // Parsing, the pipeline and the store's key computation are CPU work:
+        // on the blocking pool for a body, inline for a 304 or an error.
+        let backfill = self.settings.alert_backfill;
+        let settled = match fetched {
+            Ok(f) if f.status != 304 => {
                 let pipeline = self.pipeline.clone();
-                let feed = mem.feed.clone();
-                let mut record = self.record(attempted, &f);
-                let parsed =
-                    tokio::task::spawn_blocking(move || process(&pipeline, &feed, f, attempted))
-                        .await;
-                match parsed {
-                    Ok(Ok((items, ttl, moved))) => {
-                        record.new_url = moved;
-                        hints.ttl = ttl;
-                        (items, record)
-                    }
-                    Ok(Err(e)) => {
-                        record.error = Some(e);
-                        (Vec::new(), record)
-                    }
-                    Err(e) => {
-                        record.error = Some(format!("the parser failed: {e}"));
-                        (Vec::new(), record)
-                    }
+                let store = self.store.clone();
+                let m = mem.clone();
+                let joined = tokio::task::spawn_blocking(move || {
+                    settle(&pipeline, &store, backfill, &m, attempted, Ok(f))
+                })
+                .await;
+                match joined {
+                    Ok(s) => s,
+                    Err(e) => settle(
+                        &self.pipeline,
+                        &self.store,
+                        backfill,
+                        mem,
+                        attempted,
+                        Err(FetchError::Network(format!("the parser failed: {e}"))),
+                    ),
                 }
             }
-            Err(e) => {
-                hints.retry_after = e.retry_after();
-                (Vec::new(), error_record(attempted, &e))
-            }
-        };
-        let outcome = if record.gone {
-            Outcome::Gone
-        } else if record.error.is_some() {
-            Outcome::Failed {
-                streak: mem.failure_streak + 1,
-            }
-        } else {
-            Outcome::Ok
-        };
-        let seed = seed_of(&mem.feed.name, attempted);
-        record.next_due = schedule::next_due(Utc::now(), mem.feed.interval, outcome, hints, seed);
-        let status = record.status;
-        let latency_ms = record.latency_ms;
-        let bytes = record.bytes;
-        let next_due = record.next_due;
-        let gone = record.gone;
-        let error = record.error.clone();
-        let not_modified = status == Some(304);
-        let validators = (error.is_none() && !not_modified).then(|| Validators {
-            etag: record.etag.clone(),
-            last_modified: record.last_modified.clone(),
-        });
-        let moved_to = record.new_url.clone();
-        let batch = IngestBatch {
-            feed: FeedRef {
-                name: mem.feed.name.clone(),
-                url: mem.feed.url.to_string(),
-            },
-            items,
-            fetch: Some(record),
-            alerts: AlertPolicy::Live {
-                backfill: self.settings.alert_backfill,
-            },
+            other => settle(&self.pipeline, &self.store, backfill, mem, attempted, other),
         };
         // Once handed to the writer the write completes, cancelled or not.
-        let (new, fired, seen, error) = match self.store.ingest(batch).await {
-            Ok(r) => (r.new, r.fired, r.seen, error),
+        let (new, fired, seen, error) = match settled.pending.await {
+            Ok(r) => (r.new, r.fired, r.seen, settled.error),
             Err(e) => (
                 Vec::new(),
                 Vec::new(),
@@ -254,35 +211,133 @@ impl Collector {
                 finished: Utc::now(),
                 new,
                 fired,
-                not_modified,
+                not_modified: settled.status == Some(304),
                 error,
             },
-            status,
+            status: settled.status,
             seen,
-            latency_ms,
-            bytes,
-            next_due,
-            gone,
-            validators,
-            moved_to,
+            latency_ms: settled.latency_ms,
+            bytes: settled.bytes,
+            next_due: settled.next_due,
+            gone: settled.gone,
+            validators: settled.validators,
+            moved_to: settled.moved_to,
         })
     }
+}
 
-    fn record(&self, attempted: DateTime<Utc>, f: &Fetched) -> FetchRecord {
-        FetchRecord {
-            attempted,
-            status: Some(f.status),
-            error: None,
-            latency_ms: f.latency.as_millis() as u64,
-            bytes: f.body.len() as u64,
-            etag: f.etag.clone(),
-            last_modified: f.last_modified.clone(),
-            next_due: None,
-            new_url: None,
-            gone: false,
+/// A poll handed to the store, with what the caller reports of it.
+struct Settled {
+    pending: crate::store::Pending<crate::store::IngestReport>,
+    status: Option<u16>,
+    latency_ms: u64,
+    bytes: u64,
+    next_due: Option<DateTime<Utc>>,
+    gone: bool,
+    error: Option<String>,
+    validators: Option<Validators>,
+    moved_to: Option<String>,
+}
+
+/// Turns a fetch's result into one store transaction: items (decoded, parsed,
+/// through the pipeline), fetch record and next due time.
+fn settle(
+    pipeline: &Pipeline,
+    store: &Store,
+    backfill: Duration,
+    mem: &FeedMemory,
+    attempted: DateTime<Utc>,
+    fetched: Result<Fetched, FetchError>,
+) -> Settled {
+    let mut hints = Hints::default();
+    let (items, mut record) = match fetched {
+        Ok(f) if f.status == 304 => {
+            hints.max_age = f.max_age;
+            (Vec::new(), record(attempted, &f))
         }
+        Ok(f) => {
+            hints.max_age = f.max_age;
+            let mut record = record(attempted, &f);
+            match process(pipeline, &mem.feed, f, attempted) {
+                Ok((items, ttl, moved)) => {
+                    record.new_url = moved;
+                    hints.ttl = ttl;
+                    (items, record)
+                }
+                Err(e) => {
+                    record.error = Some(e);
+                    (Vec::new(), record)
+                }
+            }
+        }
+        Err(e) => {
+            hints.retry_after = e.retry_after();
+            (Vec::new(), error_record(attempted, &e))
+        }
+    };
+    let outcome = if record.gone {
+        Outcome::Gone
+    } else if record.error.is_some() {
+        Outcome::Failed {
+            streak: mem.failure_streak + 1,
+        }
+    } else {
+        Outcome::Ok
+    };
+    let seed = seed_of(&mem.feed.name, attempted);
+    record.next_due = schedule::next_due(Utc::now(), mem.feed.interval, outcome, hints, seed);
+    let not_modified = record.status == Some(304);
+    let validators = (record.error.is_none() && !not_modified).then(|| Validators {
+        etag: record.etag.clone(),
+        last_modified: record.last_modified.clone(),
+    });
+    let (status, latency_ms, bytes, next_due, gone, error, moved_to) = (
+        record.status,
+        record.latency_ms,
+        record.bytes,
+        record.next_due,
+        record.gone,
+        record.error.clone(),
+        record.new_url.clone(),
+    );
+    let pending = store.ingest(IngestBatch {
+        feed: FeedRef {
+            name: mem.feed.name.clone(),
+            url: mem.feed.url.to_string(),
+        },
+        items,
+        fetch: Some(record),
+        alerts: AlertPolicy::Live { backfill },
+    });
+    Settled {
+        pending,
+        status,
+        latency_ms,
+        bytes,
+        next_due,
+        gone,
+        error,
+        validators,
+        moved_to,
     }
+}
 
+fn record(attempted: DateTime<Utc>, f: &Fetched) -> FetchRecord {
+    FetchRecord {
+        attempted,
+        status: Some(f.status),
+        error: None,
+        latency_ms: f.latency.as_millis() as u64,
+        bytes: f.body.len() as u64,
+        etag: f.etag.clone(),
+        last_modified: f.last_modified.clone(),
+        next_due: None,
+        new_url: None,
+        gone: false,
+    }
+}
+
+impl Collector {
     /// Polls `feeds` once each, concurrently within the limits; results in the
     /// order they finished.
     pub async fn poll_all(

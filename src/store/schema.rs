@@ -47,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
         deleted       INTEGER NOT NULL DEFAULT 0
     );
     CREATE UNIQUE INDEX items_feed_guid ON items(feed_id, guid) WHERE guid IS NOT NULL;
+    CREATE INDEX items_feed ON items(feed_id, deleted);
     CREATE INDEX items_canon ON items(canon_link) WHERE canon_link IS NOT NULL;
     CREATE INDEX items_hash ON items(content_hash);
     CREATE INDEX items_when ON items(coalesce(published, fetched) DESC);
