@@ -46,7 +46,11 @@ pub fn run(ctx: &Context, args: &FetchArgs) -> anyhow::Result<ExitCode> {
     }
     let store = ctx.open_store_bare()?;
     let pipeline = Arc::new(ctx.pipeline()?);
+    // The blocking pool does the CPU work (parsing, the pipeline): more threads
+    // than cores only add memory (one malloc arena each).
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(cores.max(2))
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;

@@ -84,6 +84,8 @@ pub fn prepare(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
         tracing::warn!(%path, %mode, "the store could not switch to WAL");
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Savepoint sub-journals (one per grouped write) in memory, not temp files.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     for (i, sql) in MIGRATIONS.iter().enumerate() {
         // Read the version inside the write lock, so two processes opening a new
         // store at once do not both migrate it.
