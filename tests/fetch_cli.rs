@@ -152,3 +152,45 @@ fn opml_import_appends_only_http_and_export_round_trips() {
     assert!(out.contains("xmlUrl=\"https://b.example/feed.xml\""));
     assert!(out.contains("xmlUrl=\"https://a.example/rss\""));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn headless_collector_stops_cleanly_on_sigterm() {
+    use std::io::BufRead;
+    let farm = farm::serve(FarmSpec {
+        feeds: 3,
+        items: 5,
+        port: 0,
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("feeds.toml"), farm.config("")).unwrap();
+    let path = dir.path().to_path_buf();
+    let (lines, status, items) = tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_marsad"))
+            .args(["--config", "feeds.toml", "--store", "s.db", "fetch"])
+            .current_dir(&path)
+            .env("HOME", &path)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = std::io::BufReader::new(child.stdout.take().unwrap());
+        // One line per poll: wait for the three first polls.
+        let lines: Vec<String> = out.lines().take(3).map(Result::unwrap).collect();
+        let killed = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        let store = marsad::store::Store::open(&path.join("s.db")).unwrap();
+        let items = store.reader().unwrap().count().unwrap();
+        (lines, status, items)
+    })
+    .await
+    .unwrap();
+    assert!(lines.iter().all(|l| l.ends_with("5 new")), "{lines:?}");
+    assert!(status.success(), "{status:?}");
+    assert_eq!(items, 15);
+    farm.shutdown().await;
+}
