@@ -51,9 +51,19 @@ impl Farm {
         format!("farm-{i:04}")
     }
 
-    /// `[[feed]]` entries for every feed, with the given settings above them.
+    /// `[[feed]]` entries for every feed, with the given settings above them and
+    /// the built-in watch's topics, parties and alerts below (so items are
+    /// classified as for real).
     pub fn config(&self, settings: &str) -> String {
         let mut s = format!("[settings]\n{settings}\n");
+        if let Ok(mut rules) = crate::config::DEFAULT_CONFIG.parse::<toml::Table>() {
+            rules.remove("settings");
+            rules.remove("feed");
+            if let Ok(text) = toml::to_string(&rules) {
+                s.push('\n');
+                s.push_str(&text);
+            }
+        }
         for i in 0..self.spec.feeds {
             let _ = write!(
                 s,
