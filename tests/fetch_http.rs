@@ -506,9 +506,17 @@ async fn per_host_and_global_limits_hold() {
         .map(|i| feed(&format!("f{i}"), &format!("http://{}/{i}", addrs[i % 3])))
         .collect();
     let mem = e.memory(&feeds).await;
-    let results = e.collector.poll_all(mem, &CancellationToken::new()).await;
+    let results = e
+        .collector
+        .poll_all(mem, &CancellationToken::new(), false)
+        .await;
     assert_eq!(results.len(), 30);
     assert!(results.iter().all(|r| r.outcome.error.is_none()));
+    assert!(
+        results
+            .iter()
+            .all(|r| r.new_count == 1 && r.outcome.new.is_empty())
+    );
     for h in &hosts {
         let max = h.max.load(Ordering::SeqCst);
         assert!((1..=2).contains(&max), "per-host max {max}");
@@ -574,6 +582,7 @@ async fn run_loop_polls_refreshes_and_shuts_down() {
 fn remember_keeps_validators_and_counts_failures() {
     let mut m = FeedMemory::new(feed("x", "http://e.org/f"), None);
     let mut r = PollResult {
+        new_count: 0,
         outcome: marsad::feeds::PollOutcome {
             feed: "x".into(),
             finished: Utc::now(),

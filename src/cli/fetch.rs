@@ -64,7 +64,7 @@ pub fn run(ctx: &Context, args: &FetchArgs) -> anyhow::Result<ExitCode> {
             let forced = args.force || args.feed.is_some();
             memory.retain(|m| m.feed.enabled && (forced || m.is_due(now)));
             let started = Instant::now();
-            let results = collector.poll_all(memory, &cancel).await;
+            let results = collector.poll_all(memory, &cancel, false).await;
             Ok(report(&results, started.elapsed(), args.json))
         } else {
             if args.force {
@@ -131,7 +131,7 @@ fn print_outcome(o: &PollOutcome, json: bool) {
 }
 
 fn report(results: &[PollResult], elapsed: std::time::Duration, json: bool) -> ExitCode {
-    let new: usize = results.iter().map(|r| r.outcome.new.len()).sum();
+    let new: usize = results.iter().map(|r| r.new_count).sum();
     let seen: usize = results.iter().map(|r| r.seen).sum();
     let not_modified = results.iter().filter(|r| r.outcome.not_modified).count();
     let errors = results.iter().filter(|r| r.outcome.error.is_some()).count();
@@ -145,7 +145,7 @@ fn report(results: &[PollResult], elapsed: std::time::Duration, json: bool) -> E
                 serde_json::json!({
                     "feed": r.outcome.feed,
                     "status": r.status,
-                    "new": r.outcome.new.len(),
+                    "new": r.new_count,
                     "seen": r.seen,
                     "not_modified": r.outcome.not_modified,
                     "latency_ms": r.latency_ms,
@@ -175,7 +175,7 @@ fn report(results: &[PollResult], elapsed: std::time::Duration, json: bool) -> E
             let what = match &r.outcome.error {
                 Some(e) => format!("error: {}", sanitize(e)),
                 None if r.outcome.not_modified => "not modified".into(),
-                None => format!("{} new, {} seen", r.outcome.new.len(), r.seen),
+                None => format!("{} new, {} seen", r.new_count, r.seen),
             };
             println!(
                 "{:<28} {:>4} {:>6} ms  {what}{}",

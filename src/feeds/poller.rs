@@ -65,6 +65,8 @@ impl FeedMemory {
 #[derive(Debug, Clone)]
 pub struct PollResult {
     pub outcome: PollOutcome,
+    /// How many items were new (kept when `outcome.new` is dropped).
+    pub new_count: usize,
     pub status: Option<u16>,
     pub seen: usize,
     pub latency_ms: u64,
@@ -206,6 +208,7 @@ impl Collector {
             ),
         };
         Some(PollResult {
+            new_count: new.len(),
             outcome: PollOutcome {
                 feed: mem.feed.name.clone(),
                 finished: Utc::now(),
@@ -339,11 +342,14 @@ fn record(attempted: DateTime<Utc>, f: &Fetched) -> FetchRecord {
 
 impl Collector {
     /// Polls `feeds` once each, concurrently within the limits; results in the
-    /// order they finished.
+    /// order they finished. Without `keep_items` the new items themselves are
+    /// dropped as each poll ends (only their count is kept), so memory does not
+    /// grow with the number of items.
     pub async fn poll_all(
         self: &Arc<Self>,
         feeds: Vec<FeedMemory>,
         cancel: &CancellationToken,
+        keep_items: bool,
     ) -> Vec<PollResult> {
         let tracker = TaskTracker::new();
         let (tx, mut rx) = mpsc::unbounded_channel();
@@ -352,7 +358,10 @@ impl Collector {
             let tx = tx.clone();
             let cancel = cancel.clone();
             tracker.spawn(async move {
-                if let Some(r) = me.poll(&mem, &cancel).await {
+                if let Some(mut r) = me.poll(&mem, &cancel).await {
+                    if !keep_items {
+                        r.outcome.new = Vec::new();
+                    }
                     let _ = tx.send(r);
                 }
             });
