@@ -2,7 +2,9 @@
 //! reach `main` with their context chain.
 
 mod check;
+mod classify;
 mod context;
+mod eval;
 mod farm;
 mod feeds;
 mod fetch;
@@ -83,6 +85,26 @@ pub enum Command {
     /// Serve a loopback farm of generated feeds (benchmarks, tests)
     #[command(hide = true)]
     Farm(farm::FarmArgs),
+    /// Classify JSON lines from standard input: {"id", "title", "body"} per line
+    #[command(
+        after_help = "Writes one line per item, in input order:\n  {\"id\", \"lang\", \"topics\", \"parties\", \"alerts\"}\nwith --explain also \"evidence\": per label, the terms that matched and where.\n\nExample:\n  echo '{\"id\": 1, \"title\": \"محادثات بمسقط\", \"body\": \"\"}' | marsad classify --explain"
+    )]
+    Classify {
+        /// Add the evidence of every label (term, field, byte offsets, text)
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Score the classifier on hand-labeled items (the format of dev.jsonl)
+    #[command(
+        after_help = "Prints precision, recall and F1 per label and micro-averaged for topics,\nparties and alerts, the share of items with every label right, and the\nwrong items with the evidence of each wrong label.\n\nExample:\n  marsad eval ../shared/eval/dev.jsonl"
+    )]
+    Eval {
+        /// JSON lines: {"id", "title", "body", "topics", "parties", "alerts"}
+        file: PathBuf,
+        /// Also list every label of the wrong items with its evidence
+        #[arg(long)]
+        explain: bool,
+    },
 }
 
 /// Runs the command line.
@@ -104,5 +126,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Fetch(args) => fetch::run(&ctx, &args),
         Command::Feeds { json } => feeds::run(&ctx, json),
         Command::Opml(cmd) => opml::run(&ctx.config, &cmd),
+        Command::Classify { explain } => classify::run(&ctx, explain),
+        Command::Eval { file, explain } => eval::run(&ctx, &file, explain),
     }
 }

@@ -2,9 +2,10 @@
 //! matching and search, language detection. No IO.
 
 pub mod html;
+pub mod lang;
 pub mod normalize;
 pub mod sanitize;
 pub mod search;
 
-pub use normalize::normalize;
+pub use normalize::{Normalized, is_deleted, normalize};
 pub use sanitize::sanitize;
