@@ -11,10 +11,14 @@
 //! - `pipeline`: the one path from an incoming item to a storable one.
 //! - `store`: the SQLite store: one writer thread, readers, migrations.
 //! - `seeds`: importing the seed documents of `seeds/`.
+//! - `app`: the dashboard's events, keymap, state and loop (no IO, no drawing).
+//! - `ui`: drawing the dashboard, a pure function of the app's state.
+//! - `tui`: the terminal: setup, restore, input, clock and signal tasks.
 //! - `cli`: the command line (clap) and the headless commands.
 //! - `logging`: tracing to a log file, never the terminal.
 //! - `paths`: where config, data and logs live on disk.
 
+pub mod app;
 pub mod classify;
 pub mod cli;
 pub mod config;
@@ -26,3 +30,5 @@ pub mod pipeline;
 pub mod seeds;
 pub mod store;
 pub mod text;
+pub mod tui;
+pub mod ui;

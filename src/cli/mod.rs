@@ -5,6 +5,7 @@ mod check;
 mod context;
 mod list;
 mod seed;
+pub mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,7 +74,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let ctx = Context::new(cli.config.as_deref(), cli.store.as_deref())?;
     match command {
         Command::Check => unreachable!("handled above"),
-        Command::Watch => list::summary(&ctx),
+        Command::Watch => {
+            use std::io::IsTerminal;
+            if std::io::stdout().is_terminal() {
+                watch::run(&ctx)
+            } else {
+                // Not a terminal (a pipe, a script): a summary instead of a dashboard.
+                list::summary(&ctx)
+            }
+        }
         Command::Seed { dir } => seed::run(&ctx, dir.as_deref()),
         Command::List(args) => list::list(&ctx, &args),
         Command::Export(args) => list::export(&ctx, &args),

@@ -265,3 +265,66 @@ impl Reader {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 }
+
+/// An item as the dashboard keeps it: no body text, labels as ids, and the
+/// evidence of its alerts only (what the panes highlight).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DashRow {
+    pub id: ItemId,
+    pub feed: String,
+    pub source: String,
+    pub link: Option<String>,
+    pub title: String,
+    pub when: DateTime<Utc>,
+    pub read: bool,
+    pub topics: Vec<String>,
+    pub parties: Vec<String>,
+    pub alerts: Vec<String>,
+    /// Evidence of the item's alerts (parsed only for items that have alerts).
+    pub alert_evidence: Vec<crate::model::Evidence>,
+}
+
+impl Reader {
+    /// Every item for the dashboard, oldest first, without parsing each row's
+    /// JSON labels (labels come from `item_labels`).
+    pub fn dashboard_items(&self) -> Result<Vec<DashRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT i.id, f.name, i.source, i.link, i.title, coalesce(i.published, i.fetched), i.read,
+                    (SELECT group_concat(kind || ':' || label, char(31)) FROM item_labels l WHERE l.item_id = i.id),
+                    CASE WHEN EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.kind = 'alert')
+                         THEN i.labels END
+             FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.deleted = 0
+             ORDER BY coalesce(i.published, i.fetched), i.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let mut row = DashRow {
+                id: ItemId(r.get(0)?),
+                feed: r.get(1)?,
+                source: r.get(2)?,
+                link: r.get(3)?,
+                title: r.get(4)?,
+                when: from_ts(r.get(5)?),
+                read: r.get(6)?,
+                topics: Vec::new(),
+                parties: Vec::new(),
+                alerts: Vec::new(),
+                alert_evidence: Vec::new(),
+            };
+            let labels: Option<String> = r.get(7)?;
+            for l in labels.as_deref().unwrap_or("").split('\u{1f}') {
+                match l.split_once(':') {
+                    Some(("topic", id)) => row.topics.push(id.to_string()),
+                    Some(("party", id)) => row.parties.push(id.to_string()),
+                    Some(("alert", id)) => row.alerts.push(id.to_string()),
+                    _ => {}
+                }
+            }
+            if let Some(json) = r.get::<_, Option<String>>(8)? {
+                let c: Classification = serde_json::from_str(&json).unwrap_or_default();
+                row.alert_evidence = c.alerts.into_iter().flat_map(|l| l.evidence).collect();
+            }
+            Ok(row)
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

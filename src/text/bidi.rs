@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use unicode_bidi::ParagraphBidiInfo;
 use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::UnicodeWidthChar;
 
 use crate::config::BidiMode;
 
@@ -197,9 +197,11 @@ pub fn visual_string(line: &str, display: Display) -> String {
     visual(line, display).text(line)
 }
 
-/// Display width in terminal cells (combining marks count zero).
+/// Display width in terminal cells (combining marks count zero). Counted per
+/// character: `unicode-width` gives lam-alef one cell as a ligature, but once
+/// reordered (or on a terminal that does not shape) they take two.
 pub fn width(s: &str) -> usize {
-    s.width()
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
 /// Breaks a logical text into display lines of at most `width` cells, at spaces
@@ -217,7 +219,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<Range<usize>> {
             lines.push(base..base);
         }
         while let Some((i, g)) = iter.next() {
-            let w = g.width();
+            let w = self::width(g);
             if used + w > width && i > start {
                 let cut = match last_space {
                     Some(s) if s > start => s,
@@ -229,7 +231,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<Range<usize>> {
                 } else {
                     cut
                 };
-                used = para.get(start..i).map_or(0, |s| s.width());
+                used = para.get(start..i).map_or(0, self::width);
                 last_space = None;
             }
             if g == " " {
@@ -252,7 +254,7 @@ fn trim_end(para: &str, start: usize, end: usize) -> usize {
 
 /// The longest prefix of `s` that fits in `width` cells, with `…` when cut.
 pub fn truncate(s: &str, width: usize) -> std::borrow::Cow<'_, str> {
-    if s.width() <= width {
+    if self::width(s) <= width {
         return s.into();
     }
     if width == 0 {
@@ -261,7 +263,7 @@ pub fn truncate(s: &str, width: usize) -> std::borrow::Cow<'_, str> {
     let mut used = 0;
     let mut end = 0;
     for (i, g) in s.grapheme_indices(true) {
-        let w = g.width();
+        let w = self::width(g);
         if used + w > width - 1 {
             break;
         }
@@ -322,6 +324,8 @@ mod tests {
         // شدّة and kasra follow their base letter in the output stream.
         assert_eq!(v("التَّخْصِيب"), "بيصِخْتَّلا");
         assert_eq!(width("التَّخْصِيب"), 7);
+        // Lam-alef stays two cells.
+        assert_eq!(width("لا"), 2);
     }
 
     #[test]
