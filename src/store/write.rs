@@ -110,12 +110,11 @@ fn existing(
             return Ok(true);
         }
     }
-    if let Some(l) = canon {
-        if c.prepare_cached("SELECT 1 FROM items WHERE canon_link = ?1")?
+    if let Some(l) = canon
+        && c.prepare_cached("SELECT 1 FROM items WHERE canon_link = ?1")?
             .exists([l])?
-        {
-            return Ok(true);
-        }
+    {
+        return Ok(true);
     }
     Ok(
         c.prepare_cached("SELECT 1 FROM items WHERE content_hash = ?1")?

@@ -58,7 +58,7 @@ fn skip_escape(chars: &mut Chars<'_>) {
 
 fn skip_csi(chars: &mut Chars<'_>) {
     // Parameters and intermediates, then one final byte in 0x40..=0x7e.
-    while let Some(c) = chars.next() {
+    for c in chars.by_ref() {
         if ('\u{40}'..='\u{7e}').contains(&c) || !('\u{20}'..='\u{3f}').contains(&c) {
             break;
         }

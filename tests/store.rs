@@ -1,0 +1,336 @@
+//! The store on a real SQLite file: deduplication, tombstones, search, schema
+//! versions, fetch state.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{TimeZone, Utc};
+use marsad::model::{Classification, ItemId, Label, NewItem};
+use marsad::store::{AlertPolicy, FeedRef, FetchRecord, IngestBatch, ItemQuery, Store};
+
+fn item(guid: Option<&str>, link: Option<&str>, title: &str, text: &str) -> NewItem {
+    NewItem {
+        guid: guid.map(str::to_string),
+        link: link.map(str::to_string),
+        source: "test".into(),
+        title: title.into(),
+        text: text.into(),
+        published: Some(Utc.with_ymd_and_hms(2026, 2, 6, 12, 0, 0).unwrap()),
+        date_is_fetch_time: false,
+        fetched: Utc::now(),
+        labels: Classification {
+            lang: "ar".into(),
+            topics: vec![Label {
+                id: "diplomacy".into(),
+                evidence: vec![],
+            }],
+            parties: vec![],
+            alerts: vec![Label {
+                id: "muscat".into(),
+                evidence: vec![],
+            }],
+        },
+    }
+}
+
+fn batch(feed: &str, items: Vec<NewItem>) -> IngestBatch {
+    IngestBatch {
+        feed: FeedRef {
+            name: feed.into(),
+            url: format!("https://{feed}.example/rss"),
+        },
+        items,
+        fetch: None,
+        alerts: AlertPolicy::Live {
+            backfill: std::time::Duration::from_secs(86400),
+        },
+    }
+}
+
+fn open() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("sub/marsad.db")).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn dedup_by_guid_then_link_then_hash() {
+    let (_d, store) = open();
+    let r = store
+        .ingest(batch(
+            "a",
+            vec![
+                item(Some("g1"), Some("https://e.com/1"), "واحد", "نص"),
+                item(
+                    None,
+                    Some("https://E.com/2?utm_source=rss#x"),
+                    "اثنان",
+                    "نص",
+                ),
+                item(None, None, "ثلاثة", "نص"),
+            ],
+        ))
+        .wait()
+        .unwrap();
+    assert_eq!((r.new.len(), r.seen), (3, 0));
+
+    let again = store
+        .ingest(batch(
+            "a",
+            vec![
+                // same guid, changed text: same item
+                item(
+                    Some("g1"),
+                    Some("https://e.com/other"),
+                    "واحد معدل",
+                    "نص آخر",
+                ),
+                // same canonical link, other feed
+                item(None, Some("http://e.com/2"), "two", "text"),
+                // same content, diacritics differ
+                item(None, None, "ثَلاثة", "نص"),
+            ],
+        ))
+        .wait()
+        .unwrap();
+    assert_eq!((again.new.len(), again.seen), (0, 3));
+    // A guid seen in another feed is another item.
+    let other = store
+        .ingest(batch("c", vec![item(Some("g1"), None, "جديد", "نص جديد")]))
+        .wait()
+        .unwrap();
+    assert_eq!(other.new.len(), 1);
+    assert_eq!(store.reader().unwrap().count().unwrap(), 4);
+
+    // Ingesting the same batch ten times changes nothing.
+    for _ in 0..10 {
+        let r = store
+            .ingest(batch("b", vec![item(Some("x"), None, "t", "b")]))
+            .wait()
+            .unwrap();
+        assert!(r.new.len() <= 1);
+    }
+    assert_eq!(store.reader().unwrap().count().unwrap(), 5);
+}
+
+#[test]
+fn deleted_items_never_come_back() {
+    let (_d, store) = open();
+    let r = store
+        .ingest(batch("a", vec![item(Some("g"), None, "t", "b")]))
+        .wait()
+        .unwrap();
+    let id = r.new[0].id;
+    assert_eq!(store.delete(vec![id]).wait().unwrap(), 1);
+    assert_eq!(store.reader().unwrap().count().unwrap(), 0);
+    let r = store
+        .ingest(batch("a", vec![item(Some("g"), None, "t", "b")]))
+        .wait()
+        .unwrap();
+    assert_eq!((r.new.len(), r.seen), (0, 1));
+    assert!(store.reader().unwrap().item(id).unwrap().is_none());
+}
+
+#[test]
+fn arabic_search_finds_word_forms() {
+    let (_d, store) = open();
+    store
+        .ingest(batch(
+            "a",
+            vec![
+                item(Some("1"), None, "الهجوم على المنشأة", "تفاصيل"),
+                item(Some("2"), None, "خبر آخر", "وبالتَّخْصِيب تستمر طهران"),
+                item(
+                    Some("3"),
+                    None,
+                    "Iran's talks in Muscat",
+                    "The sanctions stay",
+                ),
+            ],
+        ))
+        .wait()
+        .unwrap();
+    let reader = store.reader().unwrap();
+    let find = |q: &str| -> Vec<i64> {
+        let mut ids: Vec<i64> = reader
+            .items(&ItemQuery {
+                search: Some(q.into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .iter()
+            .map(|i| i.id.0)
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(find("هجوم"), vec![1]);
+    assert_eq!(find("الهجوم"), vec![1]);
+    assert_eq!(find("تخصيب"), vec![2]);
+    assert_eq!(find("muscat"), vec![3]);
+    assert_eq!(find("sanction"), vec![3]);
+    assert_eq!(find("Iran talks"), vec![3]);
+    assert!(find("\"*").is_empty());
+}
+
+#[test]
+fn filters_by_label_time_and_feed() {
+    let (_d, store) = open();
+    store
+        .ingest(batch("a", vec![item(Some("1"), None, "a", "a")]))
+        .wait()
+        .unwrap();
+    let mut old = item(Some("2"), None, "b", "b");
+    old.published = Some(Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap());
+    old.labels.topics.clear();
+    store.ingest(batch("b", vec![old])).wait().unwrap();
+    let reader = store.reader().unwrap();
+    let q = |q: ItemQuery| reader.items(&q).unwrap().len();
+    assert_eq!(q(ItemQuery::default()), 2);
+    assert_eq!(
+        q(ItemQuery {
+            topic: Some("diplomacy".into()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        q(ItemQuery {
+            alert: Some("muscat".into()),
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        q(ItemQuery {
+            feed: Some("b".into()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        q(ItemQuery {
+            since: Some(Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        q(ItemQuery {
+            limit: Some(1),
+            ..Default::default()
+        }),
+        1
+    );
+    // newest first
+    assert_eq!(reader.items(&ItemQuery::default()).unwrap()[0].title, "a");
+}
+
+#[test]
+fn alerts_fire_once_and_backfill_is_quiet() {
+    let (_d, store) = open();
+    // First fetch: an old item is quiet, a fresh one rings.
+    let mut old = item(Some("old"), None, "old", "x");
+    old.published = Some(Utc::now() - chrono::Duration::days(3));
+    let mut fresh = item(Some("fresh"), None, "fresh", "y");
+    fresh.published = Some(Utc::now());
+    let mut b = batch("a", vec![old, fresh]);
+    b.fetch = Some(FetchRecord {
+        attempted: Utc::now(),
+        status: Some(200),
+        ..Default::default()
+    });
+    let r = store.ingest(b).wait().unwrap();
+    let quiet: Vec<bool> = r.fired.iter().map(|f| f.quiet).collect();
+    assert_eq!(quiet, vec![true, false]);
+    // After the first successful fetch, an old item is no longer backfill.
+    let mut later = item(Some("later"), None, "later", "z");
+    later.published = Some(Utc::now() - chrono::Duration::days(3));
+    let r = store.ingest(batch("a", vec![later])).wait().unwrap();
+    assert!(!r.fired[0].quiet);
+    // Seeds are quiet.
+    let mut s = batch("seeds", vec![item(Some("s"), None, "s", "s")]);
+    s.alerts = AlertPolicy::Quiet;
+    assert!(store.ingest(s).wait().unwrap().fired[0].quiet);
+    // Re-ingesting fires nothing.
+    let r = store
+        .ingest(batch("a", vec![item(Some("fresh"), None, "fresh", "y")]))
+        .wait()
+        .unwrap();
+    assert!(r.fired.is_empty());
+
+    let reader = store.reader().unwrap();
+    assert_eq!(reader.summary().unwrap().open_alerts, 2);
+    assert_eq!(store.acknowledge(None).wait().unwrap(), 4);
+    assert_eq!(reader.alerts(true, 10).unwrap().len(), 0);
+    assert_eq!(reader.alerts(false, 10).unwrap().len(), 4);
+}
+
+#[test]
+fn fetch_state_and_read_marks() {
+    let (_d, store) = open();
+    let mut b = batch("a", vec![item(Some("1"), None, "t", "b")]);
+    b.fetch = Some(FetchRecord {
+        attempted: Utc::now(),
+        status: Some(200),
+        etag: Some("\"v1\"".into()),
+        last_modified: Some("Fri, 06 Feb 2026 12:00:00 GMT".into()),
+        latency_ms: 12,
+        bytes: 3456,
+        ..Default::default()
+    });
+    let r = store.ingest(b).wait().unwrap();
+    let mut b = batch("a", vec![]);
+    b.fetch = Some(FetchRecord {
+        attempted: Utc::now(),
+        error: Some("HTTP 503".into()),
+        status: Some(503),
+        ..Default::default()
+    });
+    store.ingest(b).wait().unwrap();
+    let feeds = store.reader().unwrap().feeds().unwrap();
+    let f = &feeds[0];
+    assert_eq!(f.etag.as_deref(), Some("\"v1\""));
+    assert_eq!(f.failure_streak, 1);
+    assert_eq!(f.last_error.as_deref(), Some("HTTP 503"));
+    assert!(f.last_success.is_some());
+    assert_eq!(f.items, 1);
+
+    assert_eq!(
+        store
+            .mark_read(vec![r.new[0].id, ItemId(999)], true)
+            .wait()
+            .unwrap(),
+        1
+    );
+    assert!(
+        store
+            .reader()
+            .unwrap()
+            .item(r.new[0].id)
+            .unwrap()
+            .unwrap()
+            .read
+    );
+}
+
+#[test]
+fn newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 999).unwrap();
+    drop(conn);
+    let err = Store::open(&path).err().unwrap().to_string();
+    assert!(err.contains("newer than this marsad knows"), "{err}");
+}
+
+#[tokio::test]
+async fn writes_are_awaitable() {
+    let (_d, store) = open();
+    let r = store
+        .ingest(batch("a", vec![item(Some("1"), None, "t", "b")]))
+        .await
+        .unwrap();
+    assert_eq!(r.new.len(), 1);
+}
