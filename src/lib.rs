@@ -15,6 +15,7 @@
 //! - `ui`: drawing the dashboard, a pure function of the app's state.
 //! - `tui`: the terminal: setup, restore, input, clock and signal tasks.
 //! - `cli`: the command line (clap) and the headless commands.
+//! - `demo`: a built-in news replay served on 127.0.0.1 for `marsad demo`.
 //! - `logging`: tracing to a log file, never the terminal.
 //! - `paths`: where config, data and logs live on disk.
 
@@ -22,6 +23,7 @@ pub mod app;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod feeds;
 pub mod logging;
 pub mod model;

@@ -99,10 +99,11 @@ pub fn spawn_clock(tx: mpsc::Sender<Event>, cancel: CancellationToken) {
     });
 }
 
-/// SIGTERM and SIGHUP end the session cleanly.
+/// SIGTERM and SIGHUP end the session cleanly. The handlers are installed
+/// before this returns, so a signal arriving right after start is not lost.
 pub fn spawn_signals(tx: mpsc::Sender<Event>, cancel: CancellationToken) {
     #[cfg(unix)]
-    tokio::spawn(async move {
+    {
         use tokio::signal::unix::{SignalKind, signal};
         let (Ok(mut term), Ok(mut hup)) = (
             signal(SignalKind::terminate()),
@@ -111,13 +112,15 @@ pub fn spawn_signals(tx: mpsc::Sender<Event>, cancel: CancellationToken) {
             tracing::warn!("cannot listen for SIGTERM/SIGHUP");
             return;
         };
-        tokio::select! {
-            _ = cancel.cancelled() => return,
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
-        }
-        let _ = tx.send(Event::Shutdown).await;
-    });
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+            let _ = tx.send(Event::Shutdown).await;
+        });
+    }
     #[cfg(not(unix))]
     let _ = (tx, cancel);
 }

@@ -11,12 +11,12 @@ use crate::store::Store;
 use crate::text::bidi::Display;
 
 /// Asks the collector to poll every feed now.
-pub type Refresh = Box<dyn Fn() + Send>;
+pub type RefreshNow = Box<dyn Fn() + Send>;
 
 pub struct Live {
     pub store: Store,
     pub events: mpsc::Sender<Event>,
-    pub refresh: Option<Refresh>,
+    pub refresh: Option<RefreshNow>,
     /// The terminal obeys `ESC[8l`/`ESC[8h` (VTE).
     pub bdsm: bool,
 }

@@ -3,6 +3,7 @@
 
 mod check;
 mod context;
+mod demo;
 mod list;
 mod seed;
 pub mod watch;
@@ -53,6 +54,11 @@ pub enum Command {
     },
     /// Validate the configuration and print a summary; exit code 1 on errors
     Check,
+    /// The dashboard on a built-in replay of news served on 127.0.0.1 (no internet needed)
+    #[command(
+        after_help = "Items come out over about four minutes; some name Muscat or تخصيب and raise alerts.\nThe store is temporary: --store and --config are ignored."
+    )]
+    Demo,
     /// List items, newest first
     #[command(
         after_help = "Examples:\n  marsad list --topic nuclear --party iran --since 24h\n  marsad list --alert muscat --json\n  marsad list --search الهجوم"
@@ -71,9 +77,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Check = command {
         return check::run(cli.config.as_deref());
     }
+    if let Command::Demo = command {
+        return demo::run();
+    }
     let ctx = Context::new(cli.config.as_deref(), cli.store.as_deref())?;
     match command {
-        Command::Check => unreachable!("handled above"),
+        Command::Check | Command::Demo => unreachable!("handled above"),
         Command::Watch => {
             use std::io::IsTerminal;
             if std::io::stdout().is_terminal() {

@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::Context;
-use crate::app::effects::{Live, Refresh};
+use crate::app::effects::{Live, RefreshNow};
 use crate::app::state::Init;
 use crate::app::{Event, Keymap, State};
 use crate::config::Config;
@@ -41,19 +41,34 @@ pub fn keymap(config: &Config) -> anyhow::Result<Keymap> {
 
 /// Starts the collector on `config`'s feeds: it stores what it finds and its
 /// outcomes reach the app as `Event::Polled`. Returns the "refresh now" handle,
-/// or `None` when no collector runs.
+/// or `None` when no collector runs. `watch` and `demo` both start it here.
 ///
 /// This branch has no collector yet (it is written in parallel in
-/// `feeds::poller`); the header then says "feeds not polled". Wiring it means
-/// spawning it here and forwarding each `PollOutcome` as
-/// `Event::Polled(Box::new(outcome))`.
-pub fn start_collector(
-    _config: &Config,
-    _store: &Store,
-    _events: mpsc::Sender<Event>,
-    _cancel: CancellationToken,
-) -> Option<Refresh> {
-    None
+/// `feeds::poller`); the header then says "feeds not polled". With the
+/// collector's interface as on its branch, the body becomes:
+///
+/// ```text
+/// let pipeline = Arc::new(Pipeline::new(Classifier::new(config)?));
+/// let collector = Arc::new(Collector::new(&config.settings, pipeline, store.clone())?);
+/// let feeds = collector.load(&config.feeds).await?;
+/// let (out_tx, mut out_rx) = mpsc::channel(256);
+/// let (refresh_tx, refresh_rx) = mpsc::channel(8);
+/// tokio::spawn(collector.run(feeds, out_tx, refresh_rx, cancel));
+/// tokio::spawn(async move {
+///     while let Some(o) = out_rx.recv().await {
+///         if events.send(Event::Polled(Box::new(o))).await.is_err() { break; }
+///     }
+/// });
+/// Ok(Some(Box::new(move || { let _ = refresh_tx.try_send(Refresh::All); })))
+/// ```
+pub async fn start_collector(
+    config: &Config,
+    store: &Store,
+    events: mpsc::Sender<Event>,
+    cancel: CancellationToken,
+) -> anyhow::Result<Option<RefreshNow>> {
+    let _ = (config, store, events, cancel);
+    Ok(None)
 }
 
 /// Loads the store and runs the dashboard in the terminal.
@@ -69,7 +84,8 @@ pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::
 
     let (tx, mut rx) = mpsc::channel::<Event>(4096);
     let cancel = CancellationToken::new();
-    let refresh = start_collector(&config, &store, tx.clone(), cancel.clone());
+    let refresh = start_collector(&config, &store, tx.clone(), cancel.clone()).await?;
+    crate::tui::spawn_signals(tx.clone(), cancel.clone());
     let decision = bidi::decide(config.settings.bidi, |k| std::env::var(k).ok());
     let mut terminal = crate::tui::enter(decision.disable_terminal_bidi)?;
     let size = terminal.size().unwrap_or_default();
@@ -89,7 +105,6 @@ pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::
     );
     crate::tui::spawn_input(tx.clone(), cancel.clone());
     crate::tui::spawn_clock(tx.clone(), cancel.clone());
-    crate::tui::spawn_signals(tx.clone(), cancel.clone());
     let mut effects = Live {
         store,
         events: tx,
