@@ -47,6 +47,7 @@ pub enum Action {
     Tick(DateTime<Utc>),
     Polled(Box<PollOutcome>),
     Loaded(Box<StoredItem>),
+    Backfill(Vec<super::items::Item>, bool),
     Stored(Result<String, String>),
 }
 

@@ -17,6 +17,8 @@ pub enum Event {
     Tick(DateTime<Utc>),
     /// The collector finished polling a feed.
     Polled(Box<PollOutcome>),
+    /// A page of older items loaded in the background; `true` on the last one.
+    Backfill(Vec<super::items::Item>, bool),
     /// An item's full record, asked for by the detail view.
     Loaded(Box<StoredItem>),
     /// A store write the app asked for finished; `Err` carries its one-line cause.

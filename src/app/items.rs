@@ -2,8 +2,10 @@
 //! built from them under the active filters: per topic, newest first, with
 //! counts and a 24-hour histogram.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -15,8 +17,9 @@ use crate::store::DashRow;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub id: ItemId,
-    pub feed: String,
-    pub source: String,
+    /// Feed and source names are shared between items (interned).
+    pub feed: Arc<str>,
+    pub source: Arc<str>,
     pub link: Option<String>,
     pub title: String,
     /// Normalized title and source: what the text filter searches.
@@ -39,6 +42,8 @@ pub struct Taxonomy {
     pub topics: Vec<String>,
     pub parties: Vec<String>,
     pub alerts: Vec<String>,
+    /// Feed and source names seen so far, shared by the items that carry them.
+    names: RefCell<HashMap<String, Arc<str>>>,
 }
 
 impl Taxonomy {
@@ -47,7 +52,18 @@ impl Taxonomy {
             topics: c.topics.iter().map(|t| t.id.clone()).collect(),
             parties: c.parties.iter().map(|p| p.id.clone()).collect(),
             alerts: c.alerts.iter().map(|a| a.id.clone()).collect(),
+            names: RefCell::default(),
         }
+    }
+
+    fn intern(&self, name: String) -> Arc<str> {
+        let mut names = self.names.borrow_mut();
+        if let Some(n) = names.get(&name) {
+            return n.clone();
+        }
+        let n: Arc<str> = Arc::from(name.as_str());
+        names.insert(name, n.clone());
+        n
     }
 
     fn bits<'a>(list: &[String], ids: impl IntoIterator<Item = &'a str>) -> u64 {
@@ -74,8 +90,8 @@ impl Taxonomy {
             parties: Self::bits(&self.parties, r.parties.iter().map(String::as_str)),
             alerts: Self::bits(&self.alerts, r.alerts.iter().map(String::as_str)),
             id: r.id,
-            feed: r.feed,
-            source: r.source,
+            feed: self.intern(r.feed),
+            source: self.intern(r.source),
             link: r.link,
             title: r.title,
             when: r.when,
@@ -89,8 +105,8 @@ impl Taxonomy {
         let l = &s.labels;
         Item {
             id: s.id,
-            feed: s.feed.clone(),
-            source: s.source.clone(),
+            feed: self.intern(s.feed.clone()),
+            source: self.intern(s.source.clone()),
             link: s.link.clone(),
             title: s.title.clone(),
             key: search_key(&s.title, &s.source),
@@ -240,6 +256,21 @@ impl Items {
             added += 1;
         }
         if added > 0 {
+            self.reindex();
+        }
+        added
+    }
+
+    /// Adds many items at once (a background page of older items), known ids
+    /// skipped; one sort instead of an insertion each.
+    pub fn add_bulk(&mut self, new: Vec<Item>) -> usize {
+        let before = self.list.len();
+        let by_id = &self.by_id;
+        self.list
+            .extend(new.into_iter().filter(|it| !by_id.contains_key(&it.id)));
+        let added = self.list.len() - before;
+        if added > 0 {
+            self.list.sort_by_key(|i| (i.when, i.id));
             self.reindex();
         }
         added

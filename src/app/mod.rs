@@ -7,6 +7,7 @@ pub mod effects;
 pub mod event;
 pub mod items;
 pub mod keymap;
+pub mod load;
 pub mod run;
 pub mod state;
 

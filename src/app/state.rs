@@ -129,6 +129,8 @@ pub struct State {
     pub display: Display,
     /// A collector is polling the feeds (else the header says so).
     pub polling: bool,
+    /// Older items are still being loaded in the background.
+    pub loading: bool,
     /// Half of the flash cycle of unseen alerts.
     pub flash: bool,
     /// One line for the footer: the last error or notice.
@@ -150,6 +152,8 @@ pub struct Init {
     pub now: DateTime<Utc>,
     pub display: Display,
     pub polling: bool,
+    /// More items will come as `Backfill` events.
+    pub loading: bool,
     pub keymap: Keymap,
     pub theme: crate::ui::theme::Theme,
     pub size: (u16, u16),
@@ -227,6 +231,7 @@ impl State {
             feed_cursor: 0,
             display: init.display,
             polling: init.polling,
+            loading: init.loading,
             flash: false,
             status: None,
             size: init.size,
@@ -700,6 +705,12 @@ impl State {
                 self.dirty = flashing || new_hour || before.minute() != now.minute();
             }
             Action::Polled(o) => self.polled(*o),
+            Action::Backfill(items, done) => {
+                self.pin_selections();
+                self.items.add_bulk(items);
+                self.loading = !done;
+                self.rebuild();
+            }
             Action::Loaded(item) => {
                 if let Some(d) = self.detail.as_mut().filter(|d| d.id == item.id) {
                     d.item = Some(item);
@@ -720,6 +731,7 @@ fn is_event(a: &Action) -> bool {
         Action::Tick(_)
             | Action::Polled(_)
             | Action::Loaded(_)
+            | Action::Backfill(..)
             | Action::Stored(_)
             | Action::Resize(..)
     )

@@ -74,9 +74,10 @@ pub async fn start_collector(
 /// Loads the store and runs the dashboard in the terminal.
 pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::Result<()> {
     let reader_store = store.clone();
-    let (rows, alerts, feeds) = tokio::task::spawn_blocking(move || {
+    let (rows, more, alerts, feeds) = tokio::task::spawn_blocking(move || {
+        let (rows, more) = crate::app::load::first_page(&reader_store)?;
         let r = reader_store.reader()?;
-        anyhow::Ok((r.dashboard_items()?, r.alerts(false, 500)?, r.feeds()?))
+        anyhow::Ok((rows, more, r.alerts(false, 500)?, r.feeds()?))
     })
     .await
     .context("the store loader stopped")?
@@ -98,11 +99,15 @@ pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::
             now: chrono::Utc::now(),
             display: decision.display,
             polling: refresh.is_some(),
+            loading: more.is_some(),
             keymap,
             theme: Theme::from_env(std::env::var("NO_COLOR").ok()),
             size: (size.width, size.height),
         },
     );
+    if let Some(below) = more {
+        crate::app::load::spawn_backfill(store.clone(), state.taxonomy.clone(), below, tx.clone());
+    }
     crate::tui::spawn_input(tx.clone(), cancel.clone());
     crate::tui::spawn_clock(tx.clone(), cancel.clone());
     let mut effects = Live {

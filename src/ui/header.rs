@@ -37,6 +37,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, s: &State) {
     } else {
         ("no alerts".into(), t.dim())
     });
+    if s.loading {
+        parts.push(sep());
+        parts.push((format!("loading older items… {}", s.items.len()), t.dim()));
+    }
     let f = &s.filter;
     let mut filters = Vec::new();
     let hidden = (0..s.topics.len())

@@ -15,6 +15,8 @@ pub mod text;
 pub mod theme;
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 use crate::app::State;
 use crate::app::state::View;
@@ -22,8 +24,12 @@ use crate::app::state::View;
 /// Draws the whole screen for `state`.
 pub fn draw(frame: &mut Frame<'_>, state: &State) {
     let area = frame.area();
+    render(area, frame.buffer_mut(), state);
+}
+
+/// Draws the whole screen for `state` into `buf` within `area`.
+pub fn render(area: Rect, buf: &mut Buffer, state: &State) {
     let parts = layout::screen(area);
-    let buf = frame.buffer_mut();
     header::draw(buf, parts.header, state);
     match state.view {
         View::Grid => grid::draw(buf, parts.body, state),

@@ -215,6 +215,7 @@ pub fn state(size: (u16, u16)) -> State {
             now: now(),
             display: Display::App,
             polling: true,
+            loading: false,
             keymap: Keymap::default(),
             theme: Theme::default(),
             size,
