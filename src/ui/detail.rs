@@ -146,7 +146,7 @@ fn build(s: &State, item: &StoredItem, w: usize) -> Vec<Row> {
     rows.push(Row::Blank);
     let when = item.when().format("%Y-%m-%d %H:%M UTC");
     rows.push(Row::Note(
-        format!("{} · feed {} · {when}", item.source, item.feed),
+        format!("from {} · feed {} · {when}", item.source, item.feed),
         t.source(),
     ));
     if let Some(link) = &item.link {

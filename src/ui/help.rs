@@ -10,45 +10,53 @@ use crate::app::keymap::BINDINGS;
 
 pub fn draw(buf: &mut Buffer, area: Rect, s: &State) {
     let t = &s.theme;
-    let mut lines = vec![
-        Line::from(
-            " Panes show the newest items of each topic. Filters combine and apply to every pane.",
-        ),
-        Line::from(" 1-9 jump to a pane. Keys can be changed in the [keys] table of feeds.toml."),
+    let intro = vec![
+        Line::from(" Each pane is a topic, newest first. Filters combine and apply to every pane."),
+        Line::from(" 1-9 jump to a pane. Change keys in the [keys] table of feeds.toml."),
         Line::from(format!(
-            " Arabic display: {} (b switches)",
+            " Arabic display: {} (b switches app/terminal)",
             s.display.name()
         )),
-        Line::from(""),
     ];
-    for (name, what, _) in BINDINGS {
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {:>12}", s.keymap.label(name)), t.key()),
-            Span::raw(format!("  {what}")),
-            Span::styled(format!("  [{name}]"), t.dim()),
-        ]));
-    }
-    let cols = if area.width >= 120 { 2 } else { 1 };
+    let mut keys: Vec<Line> = BINDINGS
+        .iter()
+        .map(|(name, what, _)| {
+            Line::from(vec![
+                Span::styled(format!(" {:>10}", s.keymap.label(name)), t.key()),
+                Span::raw(format!("  {what}")),
+                Span::styled(format!("  [{name}]"), t.dim()),
+            ])
+        })
+        .collect();
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border(true))
         .title(" help ");
     let inner = block.inner(area);
     block.render(area, buf);
-    if cols == 2 {
-        let half = lines.len().div_ceil(2);
-        let right = lines.split_off(half);
-        let w = inner.width / 2;
-        Paragraph::new(lines).render(Rect { width: w, ..inner }, buf);
+    let head = Rect {
+        height: inner.height.min(4),
+        ..inner
+    };
+    Paragraph::new(intro).render(head, buf);
+    let body = Rect {
+        y: inner.y + head.height,
+        height: inner.height - head.height,
+        ..inner
+    };
+    if body.width >= 76 {
+        let right = keys.split_off(keys.len().div_ceil(2));
+        let w = body.width / 2;
+        Paragraph::new(keys).render(Rect { width: w, ..body }, buf);
         Paragraph::new(right).render(
             Rect {
-                x: inner.x + w,
-                width: inner.width - w,
-                ..inner
+                x: body.x + w,
+                width: body.width - w,
+                ..body
             },
             buf,
         );
     } else {
-        Paragraph::new(lines).render(inner, buf);
+        Paragraph::new(keys).render(body, buf);
     }
 }
