@@ -7,6 +7,7 @@
 //! - `model`: the domain types every layer shares (items, labels, evidence).
 //! - `text`: pure text functions: HTML to text, sanitize, normalize, search keys.
 //! - `classify`: topics, parties and alerts from the config's rules. Pure.
+//! - `alert`: what fired alerts do (bell, notification, command) and flood control.
 //! - `feeds`: fetching, decoding and parsing feeds; the Tokio poller.
 //! - `pipeline`: the one path from an incoming item to a storable one.
 //! - `store`: the SQLite store: one writer thread, readers, migrations.
@@ -19,6 +20,7 @@
 //! - `logging`: tracing to a log file, never the terminal.
 //! - `paths`: where config, data and logs live on disk.
 
+pub mod alert;
 pub mod app;
 pub mod classify;
 pub mod cli;

@@ -1,11 +1,22 @@
 //! The classifier: compiled once from the config's topics, parties and alerts,
 //! then applied to each item's title and body. Pure: no IO.
 //!
-//! Interim keyword matcher (normalized substring); the classifier issue replaces it.
+//! An item is normalized once per field, read once by one automaton holding
+//! every term ([`matcher`]), each raw match checked against its word forms
+//! ([`forms`]), and the rules evaluated on the hits ([`rules`]). Labels come in
+//! config order, each with the evidence (term and offsets in the original text)
+//! that the dashboard highlights. [`eval`] measures it on labeled items.
+
+pub mod eval;
+pub mod forms;
+pub mod matcher;
+pub mod rules;
 
 use crate::config::Config;
 use crate::model::{Classification, Evidence, Field, Label};
-use crate::text::normalize;
+use crate::text::{Normalized, lang};
+use matcher::{Hit, Matcher};
+use rules::{Compiled, Role, TermTable, Words};
 
 /// The text of one item, as the classifier sees it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -25,90 +36,154 @@ pub struct RuleError {
     pub message: String,
 }
 
-struct Rule {
-    id: String,
-    terms: Vec<(String, String)>,
+/// Which list a rule belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Topic,
+    Party,
+    Alert,
+}
+
+struct AlertScope {
+    topics: Vec<String>,
+    parties: Vec<String>,
+    feeds: Vec<String>,
 }
 
 pub struct Classifier {
-    topics: Vec<Rule>,
-    parties: Vec<Rule>,
-    alerts: Vec<Rule>,
+    matcher: Matcher,
+    /// Rule index → (kind, compiled rule); topics, then parties, then alerts.
+    rules: Vec<(Kind, Compiled)>,
+    /// Term id → (rule, role), from the term table.
+    roles: Vec<Vec<(u32, Role)>>,
+    scopes: Vec<AlertScope>,
 }
 
 impl Classifier {
     pub fn new(config: &Config) -> Result<Classifier, RuleError> {
-        let rule = |id: &str, terms: &[String]| Rule {
-            id: id.to_string(),
-            terms: terms
-                .iter()
-                .map(|t| (t.clone(), normalize(t.trim_end_matches('*'))))
-                .collect(),
+        let mut table = TermTable::default();
+        let mut rules = Vec::new();
+        let mut add = |kind: Kind, id: &str, m: &crate::config::rules::Matching| {
+            let n = rules.len() as u32;
+            let c = table.compile(n, id, m).map_err(|message| RuleError {
+                rule: id.to_string(),
+                message,
+            })?;
+            rules.push((kind, c));
+            Ok::<(), RuleError>(())
         };
+        for t in &config.topics {
+            add(Kind::Topic, &t.id, &t.rule)?;
+        }
+        for p in &config.parties {
+            add(Kind::Party, &p.id, &p.rule)?;
+        }
+        for a in &config.alerts {
+            add(Kind::Alert, &a.id, &a.rule)?;
+        }
+        let scopes = config
+            .alerts
+            .iter()
+            .map(|a| AlertScope {
+                topics: a.scope.topics.clone(),
+                parties: a.scope.parties.clone(),
+                feeds: a.scope.feeds.clone(),
+            })
+            .collect();
+        let TermTable { terms, roles, .. } = table;
+        let matcher = Matcher::new(terms).map_err(|message| RuleError {
+            rule: "(all)".into(),
+            message,
+        })?;
         Ok(Classifier {
-            topics: config
-                .topics
-                .iter()
-                .map(|t| rule(&t.id, &t.terms))
-                .collect(),
-            parties: config
-                .parties
-                .iter()
-                .map(|p| rule(&p.id, &p.terms))
-                .collect(),
-            alerts: config
-                .alerts
-                .iter()
-                .map(|a| rule(&a.id, &a.terms))
-                .collect(),
+            matcher,
+            rules,
+            roles,
+            scopes,
         })
     }
 
     pub fn classify(&self, doc: &Doc<'_>) -> Classification {
-        let title = normalize(doc.title);
-        let body = normalize(doc.body);
-        let labels = |rules: &[Rule]| -> Vec<Label> {
-            rules
-                .iter()
-                .filter_map(|r| {
-                    let evidence: Vec<Evidence> = r
-                        .terms
-                        .iter()
-                        .filter_map(|(term, key)| {
-                            let (field, text) = if title.contains(key.as_str()) {
-                                (Field::Title, doc.title)
-                            } else if body.contains(key.as_str()) {
-                                (Field::Body, doc.body)
-                            } else {
-                                return None;
-                            };
-                            let start = text.find(term.as_str()).unwrap_or(0);
-                            let end = if start > 0 || text.starts_with(term.as_str()) {
-                                start + term.len()
-                            } else {
-                                0
-                            };
-                            Some(Evidence {
-                                term: term.clone(),
-                                field,
-                                start,
-                                end,
-                                text: text[start..end].to_string(),
-                            })
-                        })
-                        .collect();
-                    (!evidence.is_empty()).then(|| Label {
-                        id: r.id.clone(),
-                        evidence,
-                    })
-                })
-                .collect()
+        let title = Normalized::new(doc.title);
+        let body = Normalized::new(doc.body);
+        let mut hits: Vec<Hit> = Vec::new();
+        self.matcher
+            .scan(Field::Title, &title, doc.title, &mut hits);
+        self.matcher.scan(Field::Body, &body, doc.body, &mut hits);
+
+        // (rule, role, hit) for every use of every hit term.
+        let mut entries: Vec<(u32, Role, Hit)> = Vec::with_capacity(hits.len() * 2);
+        for h in &hits {
+            for &(rule, role) in &self.roles[h.term as usize] {
+                entries.push((rule, role, *h));
+            }
+        }
+        entries.sort_unstable();
+
+        let mut words = Words::new(&title.key, &body.key);
+        let mut out = Classification {
+            lang: lang::detect(doc.title, doc.body, doc.lang_hint).to_string(),
+            ..Classification::default()
         };
-        Classification {
-            lang: doc.lang_hint.unwrap_or("other").to_string(),
-            topics: labels(&self.topics),
-            parties: labels(&self.parties),
-            alerts: labels(&self.alerts),
+        let mut scratch: Vec<(Role, Hit)> = Vec::new();
+        let mut alert_index = 0usize;
+        let mut i = 0usize;
+        for (ri, (kind, rule)) in self.rules.iter().enumerate() {
+            let ri = ri as u32;
+            scratch.clear();
+            while i < entries.len() && entries[i].0 < ri {
+                i += 1;
+            }
+            while i < entries.len() && entries[i].0 == ri {
+                scratch.push((entries[i].1, entries[i].2));
+                i += 1;
+            }
+            let scope_ok = if *kind == Kind::Alert {
+                let s = &self.scopes[alert_index];
+                alert_index += 1;
+                self.in_scope(s, &out, doc)
+            } else {
+                true
+            };
+            if scratch.is_empty() || !scope_ok {
+                continue;
+            }
+            if let Some(ev) = rules::evaluate(rule, &scratch, &mut words) {
+                let label = Label {
+                    id: rule.id.clone(),
+                    evidence: ev
+                        .iter()
+                        .map(|h| self.evidence(h, doc, &title, &body))
+                        .collect(),
+                };
+                match kind {
+                    Kind::Topic => out.topics.push(label),
+                    Kind::Party => out.parties.push(label),
+                    Kind::Alert => out.alerts.push(label),
+                }
+            }
+        }
+        out
+    }
+
+    fn in_scope(&self, s: &AlertScope, c: &Classification, doc: &Doc<'_>) -> bool {
+        (s.topics.is_empty() || c.topics.iter().any(|l| s.topics.contains(&l.id)))
+            && (s.parties.is_empty() || c.parties.iter().any(|l| s.parties.contains(&l.id)))
+            && (s.feeds.is_empty() || doc.feed.is_some_and(|f| s.feeds.iter().any(|x| x == f)))
+    }
+
+    fn evidence(&self, h: &Hit, doc: &Doc<'_>, title: &Normalized, body: &Normalized) -> Evidence {
+        let (orig, n) = match h.field {
+            Field::Title => (doc.title, title),
+            Field::Body => (doc.body, body),
+        };
+        let (start, end) = n.original_range(orig, h.start as usize, h.end as usize);
+        Evidence {
+            term: self.matcher.terms()[h.term as usize].raw.clone(),
+            field: h.field,
+            start,
+            end,
+            text: orig[start..end].to_string(),
         }
     }
 }

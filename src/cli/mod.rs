@@ -2,8 +2,10 @@
 //! reach `main` with their context chain.
 
 mod check;
+mod classify;
 mod context;
 mod demo;
+mod eval;
 mod list;
 mod seed;
 pub mod watch;
@@ -69,6 +71,26 @@ pub enum Command {
         after_help = "Examples:\n  marsad export --format ndjson > items.ndjson\n  marsad export --format csv -o items.csv"
     )]
     Export(list::ExportArgs),
+    /// Classify JSON lines from standard input: {"id", "title", "body"} per line
+    #[command(
+        after_help = "Writes one line per item, in input order:\n  {\"id\", \"lang\", \"topics\", \"parties\", \"alerts\"}\nwith --explain also \"evidence\": per label, the terms that matched and where.\n\nExample:\n  echo '{\"id\": 1, \"title\": \"محادثات بمسقط\", \"body\": \"\"}' | marsad classify --explain"
+    )]
+    Classify {
+        /// Add the evidence of every label (term, field, byte offsets, text)
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Score the classifier on hand-labeled items (the format of dev.jsonl)
+    #[command(
+        after_help = "Prints precision, recall and F1 per label and micro-averaged for topics,\nparties and alerts, the share of items with every label right, and the\nwrong items with the evidence of each wrong label.\n\nExample:\n  marsad eval ../shared/eval/dev.jsonl"
+    )]
+    Eval {
+        /// JSON lines: {"id", "title", "body", "topics", "parties", "alerts"}
+        file: PathBuf,
+        /// Also list every label of the wrong items with its evidence
+        #[arg(long)]
+        explain: bool,
+    },
 }
 
 /// Runs the command line.
@@ -95,5 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Seed { dir } => seed::run(&ctx, dir.as_deref()),
         Command::List(args) => list::list(&ctx, &args),
         Command::Export(args) => list::export(&ctx, &args),
+        Command::Classify { explain } => classify::run(&ctx, explain),
+        Command::Eval { file, explain } => eval::run(&ctx, &file, explain),
     }
 }

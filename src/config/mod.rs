@@ -314,32 +314,17 @@ impl Validator<'_> {
         let mut ids = HashSet::new();
         for (i, t) in raw.topic.iter().enumerate() {
             self.rule_id(&t.id, &format!("topic[{}].id", i + 1), &mut ids);
-            self.terms(
-                t.terms.as_ref(),
-                &t.id,
-                t.all.is_empty(),
-                &format!("topic[{}].terms", i + 1),
-            );
+            self.matching(t.matching(), &t.id, &format!("topic[{}]", i + 1));
         }
         let mut ids = HashSet::new();
         for (i, p) in raw.party.iter().enumerate() {
             self.rule_id(&p.id, &format!("party[{}].id", i + 1), &mut ids);
-            self.terms(
-                p.terms.as_ref(),
-                &p.id,
-                true,
-                &format!("party[{}].terms", i + 1),
-            );
+            self.matching(p.matching(), &p.id, &format!("party[{}]", i + 1));
         }
         let mut ids = HashSet::new();
         for (i, a) in raw.alert.iter().enumerate() {
             self.rule_id(&a.id, &format!("alert[{}].id", i + 1), &mut ids);
-            self.terms(
-                a.terms.as_ref(),
-                &a.id,
-                a.all.is_empty(),
-                &format!("alert[{}].terms", i + 1),
-            );
+            self.matching(a.matching(), &a.id, &format!("alert[{}]", i + 1));
         }
         let topic_ids: HashSet<&str> = raw.topic.iter().map(|t| t.id.get_ref().as_str()).collect();
         let party_ids: HashSet<&str> = raw.party.iter().map(|p| p.id.get_ref().as_str()).collect();
@@ -508,27 +493,79 @@ impl Validator<'_> {
         }
     }
 
-    fn terms(
-        &mut self,
-        terms: Option<&Spanned<Vec<String>>>,
-        id: &Spanned<String>,
-        required: bool,
-        key: &str,
-    ) {
-        let (span, list) = match terms {
+    /// Checks the matching keys of one rule: terms present and well formed in
+    /// every list, groups and windows not empty.
+    fn matching(&mut self, m: rules::RawMatching<'_>, id: &Spanned<String>, key: &str) {
+        let has_all = m.all.is_some_and(|a| !a.get_ref().is_empty());
+        let has_near = m.near.is_some_and(|n| !n.get_ref().is_empty());
+        let (span, list) = match m.terms {
             Some(t) => (t.span(), t.get_ref().as_slice()),
             None => (id.span(), &[][..]),
         };
-        if required && list.is_empty() {
+        let terms_key = format!("{key}.terms");
+        if list.is_empty() && !has_all && !has_near {
             self.err(
                 span.clone(),
-                key,
+                &terms_key,
                 "the term list is empty",
                 Some("give at least one term, e.g. terms = [\"Muscat\", \"مسقط\"]"),
             );
         }
-        if list.iter().any(|t| t.trim().trim_matches('*').is_empty()) {
-            self.err(span, key, "a term is empty", None);
+        self.term_list(list, span, &terms_key);
+        if let Some(all) = m.all {
+            let k = format!("{key}.all");
+            for group in all.get_ref() {
+                if group.is_empty() {
+                    self.err(all.span(), &k, "a group of `all` is empty", None);
+                }
+                self.term_list(group, all.span(), &k);
+            }
+        }
+        if let Some(near) = m.near {
+            let k = format!("{key}.near");
+            for n in near.get_ref() {
+                if n.a.is_empty() || n.b.is_empty() {
+                    self.err(
+                        near.span(),
+                        &k,
+                        "a `near` needs terms on both sides",
+                        Some("near = [{ a = [\"talks\"], b = [\"nuclear\"], within = 5 }]"),
+                    );
+                }
+                if n.within == 0 {
+                    self.err(near.span(), &k, "`within` must be at least 1", None);
+                }
+                self.term_list(&n.a, near.span(), &k);
+                self.term_list(&n.b, near.span(), &k);
+            }
+        }
+        if let Some(not) = m.not {
+            self.term_list(not.get_ref(), not.span(), &format!("{key}.not"));
+        }
+        if let Some(veto) = m.veto {
+            let k = format!("{key}.veto");
+            for v in veto.get_ref() {
+                if v.terms.is_empty() {
+                    self.err(veto.span(), &k, "a `veto` has no terms", None);
+                }
+                if v.within == Some(0) {
+                    self.err(veto.span(), &k, "`within` must be at least 1", None);
+                }
+                self.term_list(&v.terms, veto.span(), &k);
+            }
+        }
+    }
+
+    fn term_list(&mut self, list: &[String], span: std::ops::Range<usize>, key: &str) {
+        for t in list {
+            if let Err(msg) = crate::classify::forms::parse(t) {
+                self.err(
+                    span.clone(),
+                    key,
+                    msg,
+                    Some("terms: `word`, `=exact`, `<proclitics only`, `+all forms`, `prefix*`"),
+                );
+            }
         }
     }
 }

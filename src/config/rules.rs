@@ -1,9 +1,17 @@
 //! The taxonomy of a watch as written in feeds.toml: `[[topic]]`, `[[party]]` and
 //! `[[alert]]`. Parsing and structural checks live here; turning the terms into a
-//! matcher is the classifier's job (`crate::classify`).
+//! matcher is the classifier's job (`crate::classify`), whose term syntax the
+//! validator also checks so a bad term is reported with its line.
+//!
+//! Every kind of rule has the same matching keys: `terms` (any of them), `all`
+//! (groups that must each match somewhere), `near` (two terms within N words),
+//! `not` (phrases inside which a term does not count: "Gulf of Oman") and `veto`
+//! (context that discards a nearby mention: عمان next to الأردنية is Amman).
 
 use serde::Deserialize;
 use toml::Spanned;
+
+use super::HumanDuration;
 
 /// Two terms that must stand within `within` words of each other.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -19,6 +27,26 @@ fn default_within() -> usize {
     5
 }
 
+/// Context that discards a rule's mentions: any of `terms` within `within` words
+/// of a mention (in the same title or body), or anywhere in the item when
+/// `within` is not given.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Veto {
+    pub terms: Vec<String>,
+    pub within: Option<usize>,
+}
+
+/// The matching keys shared by topics, parties and alerts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Matching {
+    pub terms: Vec<String>,
+    pub all: Vec<Vec<String>>,
+    pub near: Vec<Near>,
+    pub not: Vec<String>,
+    pub veto: Vec<Veto>,
+}
+
 /// A topic: one pane of the dashboard.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,12 +59,14 @@ pub struct RawTopic {
     pub terms: Option<Spanned<Vec<String>>>,
     /// Each group must match somewhere in the item (in addition to `terms`).
     #[serde(default)]
-    pub all: Vec<Vec<String>>,
-    /// Any of these excludes the item.
+    pub all: Option<Spanned<Vec<Vec<String>>>>,
     #[serde(default)]
-    pub not: Vec<String>,
+    pub near: Option<Spanned<Vec<Near>>>,
+    /// Phrases inside which a term does not count.
     #[serde(default)]
-    pub near: Vec<Near>,
+    pub not: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub veto: Option<Spanned<Vec<Veto>>>,
 }
 
 /// A party: a state, group or body whose mentions are tagged.
@@ -49,12 +79,16 @@ pub struct RawParty {
     /// Short code for badges (US, IR, OM); defaults to the id's first two letters.
     pub badge: Option<String>,
     pub terms: Option<Spanned<Vec<String>>>,
-    /// Matches of these terms do not count as mentions (e.g. "Gulf of Oman").
     #[serde(default)]
-    pub not: Vec<String>,
+    pub all: Option<Spanned<Vec<Vec<String>>>>,
+    #[serde(default)]
+    pub near: Option<Spanned<Vec<Near>>>,
+    /// Matches inside these phrases do not count as mentions (e.g. "Gulf of Oman").
+    #[serde(default)]
+    pub not: Option<Spanned<Vec<String>>>,
     /// Context that vetoes a nearby mention (عمان next to الأردن is Amman).
     #[serde(default)]
-    pub veto: Vec<Near>,
+    pub veto: Option<Spanned<Vec<Veto>>>,
 }
 
 /// Where an alert applies; empty lists mean everywhere.
@@ -77,11 +111,13 @@ pub struct RawAlert {
     pub name: Option<String>,
     pub terms: Option<Spanned<Vec<String>>>,
     #[serde(default)]
-    pub all: Vec<Vec<String>>,
+    pub all: Option<Spanned<Vec<Vec<String>>>>,
     #[serde(default)]
-    pub not: Vec<String>,
+    pub near: Option<Spanned<Vec<Near>>>,
     #[serde(default)]
-    pub near: Vec<Near>,
+    pub not: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub veto: Option<Spanned<Vec<Veto>>>,
     #[serde(default)]
     pub scope: RawScope,
     /// Ring the terminal bell when it fires.
@@ -93,6 +129,8 @@ pub struct RawAlert {
     /// Program and arguments run (without a shell) with the item as JSON on stdin.
     #[serde(default)]
     pub command: Vec<String>,
+    /// The longest the command may run before it is killed.
+    pub timeout: Option<HumanDuration>,
 }
 
 /// A validated topic.
@@ -101,10 +139,7 @@ pub struct Topic {
     pub id: String,
     pub name: String,
     pub name_ar: Option<String>,
-    pub terms: Vec<String>,
-    pub all: Vec<Vec<String>>,
-    pub not: Vec<String>,
-    pub near: Vec<Near>,
+    pub rule: Matching,
 }
 
 /// A validated party.
@@ -114,9 +149,7 @@ pub struct Party {
     pub name: String,
     pub name_ar: Option<String>,
     pub badge: String,
-    pub terms: Vec<String>,
-    pub not: Vec<String>,
-    pub veto: Vec<Near>,
+    pub rule: Matching,
 }
 
 /// A validated alert scope.
@@ -127,38 +160,81 @@ pub struct Scope {
     pub feeds: Vec<String>,
 }
 
+/// How long an alert's command may run unless the alert says otherwise.
+pub const DEFAULT_COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// A validated alert.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alert {
     pub id: String,
     pub name: String,
-    pub terms: Vec<String>,
-    pub all: Vec<Vec<String>>,
-    pub not: Vec<String>,
-    pub near: Vec<Near>,
+    pub rule: Matching,
     pub scope: Scope,
     pub bell: bool,
     pub notify: bool,
     pub command: Vec<String>,
+    pub timeout: std::time::Duration,
 }
 
+fn inner<T: Default>(v: Option<Spanned<T>>) -> T {
+    v.map(Spanned::into_inner).unwrap_or_default()
+}
+
+/// The raw matching keys of any kind of rule, for the validator.
+pub(crate) struct RawMatching<'a> {
+    pub terms: Option<&'a Spanned<Vec<String>>>,
+    pub all: Option<&'a Spanned<Vec<Vec<String>>>>,
+    pub near: Option<&'a Spanned<Vec<Near>>>,
+    pub not: Option<&'a Spanned<Vec<String>>>,
+    pub veto: Option<&'a Spanned<Vec<Veto>>>,
+}
+
+macro_rules! raw_matching {
+    ($t:ty) => {
+        impl $t {
+            pub(crate) fn matching(&self) -> RawMatching<'_> {
+                RawMatching {
+                    terms: self.terms.as_ref(),
+                    all: self.all.as_ref(),
+                    near: self.near.as_ref(),
+                    not: self.not.as_ref(),
+                    veto: self.veto.as_ref(),
+                }
+            }
+
+            fn matching_owned(&mut self) -> Matching {
+                Matching {
+                    terms: inner(self.terms.take()),
+                    all: inner(self.all.take()),
+                    near: inner(self.near.take()),
+                    not: inner(self.not.take()),
+                    veto: inner(self.veto.take()),
+                }
+            }
+        }
+    };
+}
+
+raw_matching!(RawTopic);
+raw_matching!(RawParty);
+raw_matching!(RawAlert);
+
 impl RawTopic {
-    pub(crate) fn validated(self) -> Topic {
+    pub(crate) fn validated(mut self) -> Topic {
+        let rule = self.matching_owned();
         let id = self.id.into_inner();
         Topic {
             name: self.name.unwrap_or_else(|| id.clone()),
             id,
             name_ar: self.name_ar,
-            terms: self.terms.map(Spanned::into_inner).unwrap_or_default(),
-            all: self.all,
-            not: self.not,
-            near: self.near,
+            rule,
         }
     }
 }
 
 impl RawParty {
-    pub(crate) fn validated(self) -> Party {
+    pub(crate) fn validated(mut self) -> Party {
+        let rule = self.matching_owned();
         let id = self.id.into_inner();
         Party {
             name: self.name.unwrap_or_else(|| id.clone()),
@@ -167,24 +243,20 @@ impl RawParty {
                 .unwrap_or_else(|| id.chars().take(2).collect::<String>().to_uppercase()),
             id,
             name_ar: self.name_ar,
-            terms: self.terms.map(Spanned::into_inner).unwrap_or_default(),
-            not: self.not,
-            veto: self.veto,
+            rule,
         }
     }
 }
 
 impl RawAlert {
-    pub(crate) fn validated(self) -> Alert {
+    pub(crate) fn validated(mut self) -> Alert {
+        let rule = self.matching_owned();
         let id = self.id.into_inner();
         let names = |v: Vec<Spanned<String>>| v.into_iter().map(Spanned::into_inner).collect();
         Alert {
             name: self.name.unwrap_or_else(|| id.clone()),
             id,
-            terms: self.terms.map(Spanned::into_inner).unwrap_or_default(),
-            all: self.all,
-            not: self.not,
-            near: self.near,
+            rule,
             scope: Scope {
                 topics: names(self.scope.topics),
                 parties: names(self.scope.parties),
@@ -193,6 +265,7 @@ impl RawAlert {
             bell: self.bell,
             notify: self.notify,
             command: self.command,
+            timeout: self.timeout.map_or(DEFAULT_COMMAND_TIMEOUT, |h| h.0),
         }
     }
 }

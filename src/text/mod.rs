@@ -3,9 +3,10 @@
 
 pub mod bidi;
 pub mod html;
+pub mod lang;
 pub mod normalize;
 pub mod sanitize;
 pub mod search;
 
-pub use normalize::normalize;
+pub use normalize::{Normalized, is_deleted, normalize};
 pub use sanitize::sanitize;

@@ -1,49 +1,346 @@
 //! The matching key of a text: what search and the classifier compare, never what
-//! users see. Arabic letter variants folded, diacritics and tatweel removed, digits
-//! made ASCII, Latin lowercased.
+//! users see. NFKC; tashkeel, Quranic marks, tatweel, zero-width and direction
+//! marks deleted; Arabic letter variants folded (أ إ آ ٱ → ا, ى ی → ي, ک → ك,
+//! ة → ه, ؤ ئ → ء); Arabic-Indic and Persian digits made ASCII; Latin lowercased;
+//! typographic apostrophes made `'`; every run of white space one space.
+//!
+//! [`Normalized`] keeps, for every byte of the key, where its character came from
+//! in the original, so a match in the key can be shown in the original text.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{compose, decompose_compatible, is_combining_mark};
 
 /// Normalizes a text for matching and search.
 pub fn normalize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.nfkc() {
-        match c {
-            '\u{0610}'..='\u{061A}'
-            | '\u{064B}'..='\u{065F}'
-            | '\u{0670}'
-            | '\u{06D6}'..='\u{06ED}'
-            | '\u{0640}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{061C}'
-            | '\u{FEFF}' => {}
-            'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
-            'ى' | 'ی' => out.push('ي'),
-            'ک' => out.push('ك'),
-            'ة' => out.push('ه'),
-            'ؤ' | 'ئ' => out.push('ء'),
-            '\u{0660}'..='\u{0669}' => out.push(char::from(b'0' + (c as u32 - 0x0660) as u8)),
-            '\u{06F0}'..='\u{06F9}' => out.push(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
-            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            c => out.extend(c.to_lowercase()),
+    let mut n = Normalized::default();
+    n.fill(s, false);
+    n.key
+}
+
+/// A matching key and its map back to the original text.
+#[derive(Debug, Default, Clone)]
+pub struct Normalized {
+    /// The normalized text.
+    pub key: String,
+    /// For each byte of `key`: the byte offset in the original of the character
+    /// it came from. Empty when the map was not asked for.
+    map: Vec<u32>,
+    /// Length of the original text.
+    orig_len: usize,
+}
+
+impl Normalized {
+    /// The key of `s` with its offset map.
+    pub fn new(s: &str) -> Normalized {
+        let mut n = Normalized::default();
+        n.fill(s, true);
+        n
+    }
+
+    /// Refills this key from `s`, reusing the buffers (no allocation once warm).
+    pub fn reset(&mut self, s: &str) {
+        self.fill(s, true);
+    }
+
+    /// The original byte range of the key range `start..end` (both on character
+    /// boundaries of the key): from the start of the first source character to
+    /// the end of the last, with the marks written on it.
+    pub fn original_range(&self, orig: &str, start: usize, end: usize) -> (usize, usize) {
+        if start >= end || self.map.is_empty() {
+            let at = self.map.get(start).map_or(self.orig_len, |&o| o as usize);
+            return (at, at);
+        }
+        let from = self.map[start] as usize;
+        let last = self.map[end - 1] as usize;
+        let mut to = last + orig[last..].chars().next().map_or(0, char::len_utf8);
+        // Take the marks and tatweel the key dropped after the last letter.
+        for c in orig[to..].chars() {
+            if is_deleted(c) && c != ' ' {
+                to += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        (from, to)
+    }
+
+    fn fill(&mut self, s: &str, with_map: bool) {
+        self.key.clear();
+        self.map.clear();
+        self.orig_len = s.len();
+        self.key.reserve(s.len());
+        if with_map {
+            self.map.reserve(s.len());
+        }
+        let mut space = true; // at the start: leading white space dropped
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                // ASCII fast path.
+                if b.is_ascii_whitespace() {
+                    if !space {
+                        self.push_ascii(b' ', i, with_map);
+                        space = true;
+                    }
+                } else if b >= 0x20 && b != 0x7f {
+                    self.push_ascii(b.to_ascii_lowercase(), i, with_map);
+                    space = false;
+                }
+                i += 1;
+                continue;
+            }
+            // Multi-byte: decode one char.
+            let c = match s[i..].chars().next() {
+                Some(c) => c,
+                None => break,
+            };
+            let len = c.len_utf8();
+            if c.is_whitespace() {
+                if !space {
+                    self.push_ascii(b' ', i, with_map);
+                    space = true;
+                }
+            } else if ('\u{0600}'..='\u{06FF}').contains(&c)
+                && !('\u{0653}'..='\u{0655}').contains(&c)
+                && !('\u{0675}'..='\u{0678}').contains(&c)
+            {
+                // Arabic block, NFKC-stable: fold directly.
+                if self.fold_push(c, i, with_map) {
+                    space = false;
+                }
+            } else if self.slow(c, i, with_map) {
+                space = false;
+            }
+            i += len;
+        }
+        if self.key.ends_with(' ') {
+            self.key.pop();
+            if with_map {
+                self.map.pop();
+            }
         }
     }
-    out
+
+    #[inline]
+    fn push_ascii(&mut self, b: u8, at: usize, with_map: bool) {
+        self.key.push(b as char);
+        if with_map {
+            self.map.push(at as u32);
+        }
+    }
+
+    #[inline]
+    fn push_char(&mut self, c: char, at: usize, with_map: bool) {
+        self.key.push(c);
+        if with_map {
+            for _ in 0..c.len_utf8() {
+                self.map.push(at as u32);
+            }
+        }
+    }
+
+    /// Folds one NFKC character and pushes what is left; false when it is deleted.
+    #[inline]
+    fn fold_push(&mut self, c: char, at: usize, with_map: bool) -> bool {
+        match fold(c) {
+            Fold::Delete => false,
+            Fold::To(f) => {
+                self.push_char(f, at, with_map);
+                true
+            }
+            Fold::Lower => {
+                let mut any = false;
+                for l in c.to_lowercase() {
+                    self.push_char(l, at, with_map);
+                    any = true;
+                }
+                any
+            }
+        }
+    }
+
+    /// Characters outside the fast paths: compatibility decomposition, then
+    /// canonical composition with what precedes, then folding.
+    fn slow(&mut self, c: char, at: usize, with_map: bool) -> bool {
+        if is_combining_mark(c) {
+            // A mark composes with the character before it (و + ٔ → ؤ, e + ́ → é).
+            if let Some(prev) = self.key.chars().next_back()
+                && let Some(composed) = compose(prev, c)
+            {
+                let prev_at = if with_map {
+                    self.map[self.key.len() - prev.len_utf8()] as usize
+                } else {
+                    at
+                };
+                self.key.pop();
+                if with_map {
+                    self.map.truncate(self.key.len());
+                }
+                return self.fold_push(composed, prev_at, with_map);
+            }
+            return self.fold_push(c, at, with_map);
+        }
+        let mut buf = ['\0'; 18];
+        let mut n = 0;
+        decompose_compatible(c, |d| {
+            if n < buf.len() {
+                // Compose with the previous decomposed character where possible.
+                if n > 0
+                    && let Some(x) = compose(buf[n - 1], d)
+                {
+                    buf[n - 1] = x;
+                    return;
+                }
+                buf[n] = d;
+                n += 1;
+            }
+        });
+        let mut any = false;
+        for &d in &buf[..n] {
+            if d.is_whitespace() {
+                if !self.key.ends_with(' ') && !self.key.is_empty() {
+                    self.push_ascii(b' ', at, with_map);
+                }
+                continue;
+            }
+            any |= self.fold_push(d, at, with_map);
+        }
+        any
+    }
+}
+
+enum Fold {
+    Delete,
+    To(char),
+    /// Not folded here: lowercase it (may give several characters).
+    Lower,
+}
+
+/// Whether normalization deletes `c` (marks, tatweel, invisible format characters).
+pub fn is_deleted(c: char) -> bool {
+    matches!(fold(c), Fold::Delete)
+}
+
+#[inline]
+fn fold(c: char) -> Fold {
+    match c {
+        '\u{0610}'..='\u{061A}'
+        | '\u{064B}'..='\u{065F}'
+        | '\u{0670}'
+        | '\u{06D6}'..='\u{06ED}'
+        | '\u{0640}'
+        | '\u{061C}'
+        | '\u{00AD}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}' => Fold::Delete,
+        'أ' | 'إ' | 'آ' | 'ٱ' | '\u{0672}' | '\u{0673}' => Fold::To('ا'),
+        'ى' | 'ی' => Fold::To('ي'),
+        'ک' => Fold::To('ك'),
+        'ة' => Fold::To('ه'),
+        'ؤ' | 'ئ' => Fold::To('ء'),
+        '\u{0660}'..='\u{0669}' => Fold::To(char::from(b'0' + (c as u32 - 0x0660) as u8)),
+        '\u{06F0}'..='\u{06F9}' => Fold::To(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{2032}' => Fold::To('\''),
+        c if c.is_control() => Fold::Delete,
+        c if c.is_ascii() => Fold::To(c.to_ascii_lowercase()),
+        '\u{0600}'..='\u{06FF}' => Fold::To(c),
+        _ => Fold::Lower,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::*;
 
     #[test]
-    fn folds_arabic_and_latin() {
+    fn deletes_tashkeel_and_quranic_marks() {
         assert_eq!(normalize("التَّخْصِيب"), "التخصيب");
+        assert_eq!(normalize("اَلْبَيْتُ الأَبْيَضُ"), "البيت الابيض");
+        assert_eq!(normalize("عُمانٌ"), "عمان");
+        assert_eq!(normalize("\u{0627}\u{0670}"), "ا");
+        assert_eq!(normalize("ق\u{06D6}ل\u{0610}"), "قل");
+    }
+
+    #[test]
+    fn deletes_tatweel_zero_width_and_direction_marks() {
         assert_eq!(normalize("تخـصيب"), "تخصيب");
+        assert_eq!(normalize("تخــــصيب"), "تخصيب");
+        assert_eq!(normalize("a\u{200B}b\u{200C}c\u{200D}d"), "abcd");
+        assert_eq!(normalize("\u{200F}مسقط\u{200E}"), "مسقط");
+        assert_eq!(
+            normalize("\u{202B}ab\u{202C}\u{2067}c\u{2069}\u{FEFF}"),
+            "abc"
+        );
+        assert_eq!(normalize("x\u{061C}y"), "xy");
+    }
+
+    #[test]
+    fn folds_alef_forms() {
         assert_eq!(normalize("أإآٱ"), "اااا");
+        assert_eq!(normalize("إيران"), normalize("ايران"));
+    }
+
+    #[test]
+    fn folds_ya_kaf_ta_marbuta_hamza_carriers() {
+        assert_eq!(normalize("على"), "علي");
+        assert_eq!(normalize("ایران"), "ايران");
+        assert_eq!(normalize("کرج"), "كرج");
         assert_eq!(normalize("مدرسة"), "مدرسه");
-        assert_eq!(normalize("٣٠٠ ۴"), "300 4");
+        assert_eq!(normalize("مسؤول"), normalize("مسئول"));
+        assert_eq!(normalize("مسؤول"), "مسءول");
+    }
+
+    #[test]
+    fn digits_become_ascii() {
+        assert_eq!(normalize("٣٠٠ ۴۵"), "300 45");
+        assert_eq!(normalize("٠١٢٣٤٥٦٧٨٩"), "0123456789");
+    }
+
+    #[test]
+    fn latin_lowercased_and_apostrophes_folded() {
         assert_eq!(normalize("Tehran's"), "tehran's");
+        assert_eq!(normalize("Tehran’s MUSCAT"), "tehran's muscat");
+        assert_eq!(normalize("ÉLYSÉE"), "élysée");
+    }
+
+    #[test]
+    fn nfkc_compatibility_forms() {
+        // Presentation forms, full-width letters, ligatures.
+        assert_eq!(normalize("\u{FEFB}"), "لا");
+        assert_eq!(normalize("ＩＡＥＡ"), "iaea");
+        assert_eq!(normalize("ﬁle"), "file");
+        assert_eq!(normalize("\u{FEF7}"), "لا");
+        // Decomposed sequences compose before folding.
+        assert_eq!(normalize("و\u{0654}"), "ء");
+        assert_eq!(normalize("e\u{0301}"), "é");
+    }
+
+    #[test]
+    fn whitespace_folded() {
+        assert_eq!(normalize("  a \n\t b\u{00A0}c  "), "a b c");
+        assert_eq!(normalize("حزب\u{2003}\u{2003}الله"), "حزب الله");
+    }
+
+    #[test]
+    fn map_points_into_original() {
+        let orig = "قال: التَّخْصِيبُ مهم";
+        let n = Normalized::new(orig);
+        let at = n.key.find("تخصيب").unwrap_or(0);
+        let (a, b) = n.original_range(orig, at, at + "تخصيب".len());
+        assert_eq!(&orig[a..b], "تَّخْصِيبُ");
+        let orig = "IRAN’s  Muscat";
+        let n = Normalized::new(orig);
+        let at = n.key.find("muscat").unwrap_or(0);
+        let (a, b) = n.original_range(orig, at, at + 6);
+        assert_eq!(&orig[a..b], "Muscat");
+        let orig = "\u{FEFB}ب";
+        let n = Normalized::new(orig);
+        assert_eq!(n.key, "لاب");
+        let (a, b) = n.original_range(orig, 0, n.key.len());
+        assert_eq!(&orig[a..b], orig);
     }
 }

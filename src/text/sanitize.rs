@@ -57,9 +57,15 @@ fn skip_escape(chars: &mut Chars<'_>) {
 }
 
 fn skip_csi(chars: &mut Chars<'_>) {
-    // Parameters and intermediates, then one final byte in 0x40..=0x7e.
-    for c in chars.by_ref() {
-        if ('\u{40}'..='\u{7e}').contains(&c) || !('\u{20}'..='\u{3f}').contains(&c) {
+    // Parameters and intermediates, then one final byte in 0x40..=0x7e. A
+    // character that cannot belong to the sequence ends it and is kept.
+    while let Some(&c) = chars.peek() {
+        if ('\u{20}'..='\u{3f}').contains(&c) {
+            chars.next();
+        } else {
+            if ('\u{40}'..='\u{7e}').contains(&c) {
+                chars.next();
+            }
             break;
         }
     }
@@ -99,5 +105,64 @@ mod tests {
         );
         assert_eq!(sanitize("a\u{0}b\u{7f}c\u{85}d"), "abcd");
         assert_eq!(sanitize("a\r\nb\rc"), "a\nb\nc");
+        assert_eq!(sanitize("a\u{9b}31mb"), "ab");
+        assert_eq!(sanitize("a\u{1b}[31مb"), "aمb");
+        assert_eq!(sanitize("tag\u{E0041}\u{E007F}s"), "tags");
+    }
+
+    mod props {
+        use super::super::sanitize;
+        use proptest::prelude::*;
+
+        fn unsafe_char(c: char) -> bool {
+            (c.is_control() && c != '\n' && c != '\t')
+                || ('\u{202A}'..='\u{202E}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+                || c == '\u{FEFF}'
+                || ('\u{E0000}'..='\u{E007F}').contains(&c)
+        }
+
+        /// Text mixing Arabic, Latin, controls, escape starts, bidi and tag characters.
+        fn hostile() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                "[a-zA-Z0-9 ]{0,6}",
+                "[\u{0621}-\u{064A}\u{064B}-\u{0652} ]{0,6}",
+                Just("\u{1b}[".to_string()),
+                Just("\u{1b}]".to_string()),
+                Just("\u{1b}P".to_string()),
+                Just("\u{1b}_".to_string()),
+                Just("\u{1b}\\".to_string()),
+                Just("\u{9b}".to_string()),
+                Just("\u{7}".to_string()),
+                Just("\u{200C}\u{200D}".to_string()),
+                Just("\r\n".to_string()),
+                "[\u{0}-\u{1f}\u{7f}-\u{9f}]",
+                "[\u{202A}-\u{202E}\u{2066}-\u{2069}\u{FEFF}\u{E0000}-\u{E007F}]",
+                any::<char>().prop_map(String::from),
+            ];
+            prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            #[test]
+            fn output_is_safe(s in hostile()) {
+                let out = sanitize(&s);
+                prop_assert!(!out.chars().any(unsafe_char), "{:?} -> {:?}", s, out);
+                prop_assert!(!out.contains('\x1b'), "escape kept");
+            }
+
+            #[test]
+            fn idempotent(s in hostile()) {
+                let once = sanitize(&s);
+                prop_assert_eq!(sanitize(&once), once);
+            }
+
+            #[test]
+            fn joiners_and_plain_text_kept(s in "[a-zA-Z\u{0621}-\u{064A}\u{200C}\u{200D} \n\t]{0,40}") {
+                prop_assert_eq!(sanitize(&s), s);
+            }
+        }
     }
 }
