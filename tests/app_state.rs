@@ -290,3 +290,24 @@ async fn the_loop_coalesces_a_burst_and_quits() {
     assert!(end.quit);
     assert_eq!(end.panes[0].items.len(), 23);
 }
+
+#[test]
+fn a_burst_rings_once_through_the_flood_gate() {
+    let mut s = support::state((160, 48));
+    for i in 0..3 {
+        let id = 300 + i;
+        s.update(Action::Polled(outcome(
+            vec![stored(id, "Muscat again", "diplomacy", Some("muscat"))],
+            vec![FiredAlert {
+                alert: "muscat".into(),
+                item: ItemId(id),
+                fired_at: support::now(),
+                quiet: false,
+                acknowledged: false,
+            }],
+        )));
+    }
+    let bells = s.effects.iter().filter(|e| **e == Effect::Bell).count();
+    assert_eq!(bells, 1, "{:?}", s.effects);
+    assert_eq!(s.open_alerts(), 4);
+}

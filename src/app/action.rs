@@ -70,6 +70,13 @@ pub enum Effect {
     OpenLink(String),
     Refresh,
     Bell,
+    /// A desktop notification (the alert asked for one).
+    Notify {
+        summary: String,
+        body: String,
+    },
+    /// An alert's command, run without a shell with its time limit.
+    Command(crate::alert::CommandRun),
     /// The bidi display mode changed (the terminal may need telling).
     Bidi(crate::text::bidi::Display),
 }

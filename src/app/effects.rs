@@ -75,6 +75,19 @@ impl Effects for Live {
                 }
             }
             Effect::Bell => terminal_write(b"\x07"),
+            Effect::Notify { summary, body } => {
+                tokio::task::spawn_blocking(move || crate::alert::notify(&summary, &body));
+            }
+            Effect::Command(run) => {
+                tokio::task::spawn_blocking(move || {
+                    let r = crate::alert::run_command(&run.argv, &run.stdin, run.timeout);
+                    if let Err(e) = r {
+                        let msg = format!("alert {}: {e}", run.alert);
+                        tracing::warn!("{msg}");
+                        let _ = tx.blocking_send(Event::Stored(Err(msg)));
+                    }
+                });
+            }
             Effect::Bidi(d) => {
                 if self.bdsm {
                     terminal_write(match d {

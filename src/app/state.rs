@@ -106,6 +106,9 @@ pub struct State {
     pub topics: Vec<TopicInfo>,
     pub parties: Vec<PartyInfo>,
     pub alert_defs: Vec<AlertDef>,
+    /// The config's alerts and the flood gate deciding bell, notices, commands.
+    pub alert_config: Vec<crate::config::Alert>,
+    pub gate: crate::alert::Gate,
     pub taxonomy: Taxonomy,
     pub items: Items,
     pub panes: Vec<Pane>,
@@ -201,6 +204,11 @@ impl State {
                     bell: a.bell,
                 })
                 .collect(),
+            alert_config: config.alerts.clone(),
+            gate: crate::alert::Gate::new(
+                crate::alert::DEFAULT_BURST,
+                crate::alert::DEFAULT_BELL_GAP,
+            ),
             taxonomy,
             items,
             panes: Vec::new(),
@@ -420,16 +428,10 @@ impl State {
                 failures: u32::from(o.error.is_some()),
             });
         }
-        let mut ring = false;
         for fired in &o.fired {
             let Some(item) = o.new.iter().find(|i| i.id == fired.item) else {
                 continue;
             };
-            ring |= !fired.quiet
-                && self
-                    .alert_defs
-                    .iter()
-                    .any(|a| a.id == fired.alert && a.bell);
             self.alerts.insert(
                 0,
                 AlertEntry {
@@ -444,9 +446,20 @@ impl State {
                 },
             );
         }
-        if ring {
+        let d = self
+            .gate
+            .decide(o.finished, &self.alert_config, &o.fired, &o.new);
+        if d.bell {
             self.effects.push(Effect::Bell);
         }
+        for n in d.notices.into_iter().filter(|n| n.desktop) {
+            self.effects.push(Effect::Notify {
+                summary: n.summary,
+                body: n.body,
+            });
+        }
+        self.effects
+            .extend(d.commands.into_iter().map(Effect::Command));
         if !o.new.is_empty() {
             self.pin_selections();
             let new = o
