@@ -311,3 +311,15 @@ fn a_burst_rings_once_through_the_flood_gate() {
     assert_eq!(bells, 1, "{:?}", s.effects);
     assert_eq!(s.open_alerts(), 4);
 }
+
+#[test]
+fn clicking_a_pane_focuses_it_and_the_wheel_moves_the_selection() {
+    let mut s = support::state((160, 48));
+    // 160 columns: four panes a row, each 40 wide; the second row starts at y 24.
+    s.update(Action::Click(45, 5));
+    assert_eq!(s.focus, 1);
+    s.update(Action::Click(5, 30));
+    assert_eq!(s.focus, 4);
+    s.update(Action::Scroll(1));
+    assert_eq!(s.selected_pos(4), 1);
+}

@@ -156,3 +156,23 @@ fn colours_of_alerts_and_unread() {
     }
     insta::assert_debug_snapshot!("grid_colours_80x24", part);
 }
+
+/// With NO_COLOR, nothing is coloured; emphasis alone marks alerts and unread.
+#[test]
+fn no_color_draws_without_colours() {
+    use ratatui::style::{Color, Modifier};
+    let mut s = support::state((80, 24));
+    s.theme = marsad::ui::theme::Theme::from_env(Some("1".into()));
+    let buf = render(&s);
+    for cell in buf.content() {
+        assert_eq!(cell.fg, Color::Reset, "{cell:?}");
+        assert_eq!(cell.bg, Color::Reset, "{cell:?}");
+    }
+    assert!(
+        buf.content()
+            .iter()
+            .any(|c| c.modifier.contains(Modifier::UNDERLINED)),
+        "alert keywords are underlined"
+    );
+    assert!(marsad::ui::theme::Theme::from_env(Some(String::new())).color);
+}

@@ -134,6 +134,58 @@ fn mirror(c: char) -> Option<char> {
     })
 }
 
+/// The text split into terminal cells: a character with its following
+/// zero-width marks (harakat, shadda), as (byte offset, slice). Cheaper than
+/// full grapheme segmentation and what a terminal draws in one cell.
+pub fn clusters(s: &str) -> Clusters<'_> {
+    Clusters { s, pos: 0 }
+}
+
+pub struct Clusters<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for Clusters<'a> {
+    type Item = (usize, &'a str);
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let rest = self.s.get(self.pos..)?;
+        let mut chars = rest.char_indices();
+        let (_, first) = chars.next()?;
+        let mut end = first.len_utf8();
+        for (i, c) in chars {
+            if c.width() == Some(0) && !c.is_control() {
+                end = i + c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let start = self.pos;
+        self.pos += end;
+        Some((start, &rest[..end]))
+    }
+}
+
+impl DoubleEndedIterator for Clusters<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let rest = self.s.get(self.pos..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        // Walk back over zero-width marks to their base character.
+        let mut start = rest.len();
+        for (i, c) in rest.char_indices().rev() {
+            start = i;
+            if !(c.width() == Some(0) && !c.is_control()) {
+                break;
+            }
+        }
+        let piece = &rest[start..];
+        self.s = &self.s[..self.pos + start];
+        Some((self.pos + start, piece))
+    }
+}
+
 /// Whether a text's first strong character is right-to-left.
 pub fn is_rtl(line: &str) -> bool {
     if !line.chars().any(|c| c as u32 >= 0x0590) {
@@ -145,8 +197,7 @@ pub fn is_rtl(line: &str) -> bool {
 /// Reorders one display line (no line breaks inside) to visual order.
 pub fn visual(line: &str, display: Display) -> VisualLine {
     let logical = || VisualLine {
-        glyphs: line
-            .grapheme_indices(true)
+        glyphs: clusters(line)
             .map(|(i, g)| Glyph {
                 range: i..i + g.len(),
                 mirror: None,
@@ -355,6 +406,20 @@ mod tests {
     fn wrap_breaks_long_words_and_keeps_newlines() {
         assert_eq!(wrap("abcdef", 4), vec![0..4, 4..6]);
         assert_eq!(wrap("ab\ncd", 10), vec![0..2, 3..5]);
+    }
+
+    #[test]
+    fn clusters_keep_marks_with_their_letter_both_ways() {
+        let t = "تَّخ a";
+        let fwd: Vec<&str> = clusters(t).map(|(_, c)| c).collect();
+        assert_eq!(fwd, vec!["تَّ", "خ", " ", "a"]);
+        let back: Vec<&str> = clusters(t).rev().map(|(_, c)| c).collect();
+        assert_eq!(back, vec!["a", " ", "خ", "تَّ"]);
+        assert_eq!(
+            clusters("\u{064E}ب").count(),
+            2,
+            "a leading mark stands alone"
+        );
     }
 
     #[test]

@@ -136,7 +136,7 @@ pub fn item_row(
     let end = x + width;
     let mut put = |cx: &mut u16, text: &str, st: Style| {
         if *cx < end {
-            *cx = buf.set_stringn(*cx, y, text, (end - *cx) as usize, st).0;
+            *cx = text::write(buf, *cx, y, end, text, st);
         }
     };
     put(

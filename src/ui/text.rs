@@ -21,6 +21,9 @@ pub fn put(
         return false;
     }
     let cut = bidi::truncate(text, width as usize);
+    if display == Display::Terminal || !cut.chars().any(|c| c as u32 >= 0x0590) {
+        return put_logical(buf, (x, y, width), &cut, text.len(), style_at, display);
+    }
     let line = bidi::visual(&cut, display);
     let used: usize = bidi::width(&cut);
     let mut cx = if line.rtl && align_rtl {
@@ -36,8 +39,7 @@ pub fn put(
             run.clear();
             return;
         }
-        let (nx, _) = buf.set_stringn(*cx, y, run.as_str(), (end - *cx) as usize, style);
-        *cx = nx;
+        *cx = write(buf, *cx, y, end, run.as_str(), style);
         run.clear();
     };
     for g in &line.glyphs {
@@ -61,6 +63,74 @@ pub fn put(
         flush(&mut cx, &mut run, s);
     }
     line.rtl
+}
+
+/// Writes `s` from `x`, one cell per character and its marks, up to `end`;
+/// returns the next column. Like `Buffer::set_stringn` without a second
+/// grapheme segmentation (the hot path of drawing).
+pub fn write(buf: &mut Buffer, x: u16, y: u16, end: u16, s: &str, style: Style) -> u16 {
+    let area = buf.area;
+    let end = end.min(area.right());
+    if y < area.top() || y >= area.bottom() || x < area.left() {
+        return x;
+    }
+    let mut x = x;
+    for (_, c) in bidi::clusters(s) {
+        if c.contains(char::is_control) {
+            continue;
+        }
+        let w = bidi::width(c) as u16;
+        if w == 0 {
+            continue;
+        }
+        if x + w > end {
+            break;
+        }
+        buf[(x, y)].set_symbol(c).set_style(style);
+        for i in 1..w {
+            buf[(x + i, y)].reset();
+        }
+        x += w;
+    }
+    x
+}
+
+/// Fast path for lines that need no reordering: runs of one style written as
+/// they stand (RTL lines in terminal mode are still aligned right).
+fn put_logical(
+    buf: &mut Buffer,
+    (x, y, width): (u16, u16, u16),
+    cut: &str,
+    text_len: usize,
+    style_at: impl Fn(usize) -> Style,
+    display: Display,
+) -> bool {
+    let rtl = display == Display::Terminal && bidi::is_rtl(cut);
+    let used = bidi::width(cut) as u16;
+    let mut cx = if rtl {
+        x + width.saturating_sub(used)
+    } else {
+        x
+    };
+    let end = x + width;
+    let at = |i: usize| style_at(if i < text_len { i } else { usize::MAX });
+    let mut start = 0;
+    let mut cur = at(0);
+    let mut write = |cx: &mut u16, s: &str, st: Style| {
+        if !s.is_empty() && *cx < end {
+            *cx = write(buf, *cx, y, end, s, st);
+        }
+    };
+    for (i, _) in cut.char_indices().skip(1) {
+        let st = at(i);
+        if st != cur {
+            write(&mut cx, &cut[start..i], cur);
+            start = i;
+            cur = st;
+        }
+    }
+    write(&mut cx, &cut[start..], cur);
+    rtl
 }
 
 /// A style function: `hl` inside any of `ranges`, else `base`.
