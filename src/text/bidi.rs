@@ -176,7 +176,7 @@ impl DoubleEndedIterator for Clusters<'_> {
         let mut start = rest.len();
         for (i, c) in rest.char_indices().rev() {
             start = i;
-            if !(c.width() == Some(0) && !c.is_control()) {
+            if c.width() != Some(0) || c.is_control() {
                 break;
             }
         }
