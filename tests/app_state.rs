@@ -226,6 +226,20 @@ fn mark_read_toggles() {
 #[test]
 fn links_open_only_over_http() {
     let mut s = support::state((160, 48));
+    // From the grid the link is read from the store by the loop.
+    s.update(Action::OpenLink);
+    assert_eq!(s.effects, vec![Effect::OpenItemLink(ItemId(1))]);
+    // In the detail view the loaded item's link is checked and opened.
+    s.update(Action::Open);
+    let mut item = stored(1, "x", "nuclear", None);
+    item.link = Some("javascript:alert(1)".into());
+    s.update(Action::Loaded(Box::new(item.clone())));
+    s.effects.clear();
+    s.update(Action::OpenLink);
+    assert!(s.effects.is_empty());
+    assert_eq!(s.status.as_deref(), Some("only http(s) links are opened"));
+    item.link = Some("https://example.org/1".into());
+    s.update(Action::Loaded(Box::new(item)));
     s.update(Action::OpenLink);
     assert_eq!(
         s.effects,

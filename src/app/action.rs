@@ -68,6 +68,8 @@ pub enum Effect {
     Load(ItemId),
     /// Open an http(s) link in the browser.
     OpenLink(String),
+    /// Read an item's link from the store, then open it if it is http(s).
+    OpenItemLink(ItemId),
     Refresh,
     Bell,
     /// A desktop notification (the alert asked for one).

@@ -69,6 +69,32 @@ impl Effects for Live {
                 });
             }
             Effect::OpenLink(url) => open_link(url, tx),
+            Effect::OpenItemLink(id) => {
+                let store = self.store.clone();
+                tokio::task::spawn_blocking(move || {
+                    let link = store
+                        .reader()
+                        .and_then(|r| r.item(id))
+                        .map(|i| i.and_then(|i| i.link));
+                    match link {
+                        Ok(Some(l)) if super::state::is_web(&l) => open_link(l, tx),
+                        Ok(Some(_)) => {
+                            let _ = tx.blocking_send(Event::Stored(Err(
+                                "only http(s) links are opened".into(),
+                            )));
+                        }
+                        Ok(None) => {
+                            let _ = tx
+                                .blocking_send(Event::Stored(Err("this item has no link".into())));
+                        }
+                        Err(e) => {
+                            let _ = tx.blocking_send(Event::Stored(Err(format!(
+                                "cannot read the link: {e}"
+                            ))));
+                        }
+                    }
+                });
+            }
             Effect::Refresh => {
                 if let Some(r) = &self.refresh {
                     r();

@@ -8,7 +8,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use crate::feeds::PollOutcome;
 use crate::model::StoredItem;
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Event {
     Key(KeyEvent),
     Mouse(MouseEvent),
@@ -18,7 +18,13 @@ pub enum Event {
     /// The collector finished polling a feed.
     Polled(Box<PollOutcome>),
     /// A page of older items loaded in the background; `true` on the last one.
-    Backfill(Vec<super::items::Item>, bool),
+    /// The permit, dropped once the page is taken, lets the loader read the
+    /// next: pages never pile up in the channel.
+    Backfill(
+        Vec<super::items::Item>,
+        bool,
+        Option<tokio::sync::OwnedSemaphorePermit>,
+    ),
     /// An item's full record, asked for by the detail view.
     Loaded(Box<StoredItem>),
     /// A store write the app asked for finished; `Err` carries its one-line cause.

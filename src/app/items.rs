@@ -20,7 +20,6 @@ pub struct Item {
     /// Feed and source names are shared between items (interned).
     pub feed: Arc<str>,
     pub source: Arc<str>,
-    pub link: Option<String>,
     pub title: String,
     /// Normalized title and source: what the text filter searches.
     pub key: String,
@@ -92,7 +91,6 @@ impl Taxonomy {
             id: r.id,
             feed: self.intern(r.feed),
             source: self.intern(r.source),
-            link: r.link,
             title: r.title,
             when: r.when,
             read: r.read,
@@ -107,7 +105,6 @@ impl Taxonomy {
             id: s.id,
             feed: self.intern(s.feed.clone()),
             source: self.intern(s.source.clone()),
-            link: s.link.clone(),
             title: s.title.clone(),
             key: search_key(&s.title, &s.source),
             when: s.when(),
@@ -219,6 +216,14 @@ impl Items {
             .enumerate()
             .map(|(i, it)| (it.id, i as u32))
             .collect();
+    }
+
+    /// Makes room for `total` items in all, so pages loaded later do not
+    /// reallocate (and briefly double) the list.
+    pub fn reserve_total(&mut self, total: usize) {
+        self.list
+            .reserve_exact(total.saturating_sub(self.list.len()));
+        self.by_id.reserve(total.saturating_sub(self.by_id.len()));
     }
 
     pub fn len(&self) -> usize {

@@ -12,7 +12,7 @@ use crate::store::{DashRow, Store, StoreError};
 /// Items in the first page, shown in the first frame.
 pub const FIRST_PAGE: usize = 5_000;
 /// Items per background page.
-pub const PAGE: usize = 10_000;
+pub const PAGE: usize = 5_000;
 
 /// The newest page; `None` as the continuation when there is nothing more.
 pub fn first_page(store: &Store) -> Result<(Vec<DashRow>, Option<ItemId>), StoreError> {
@@ -30,24 +30,30 @@ pub fn spawn_backfill(
     below: ItemId,
     events: mpsc::Sender<Event>,
 ) {
+    let runtime = tokio::runtime::Handle::current();
+    let turns = std::sync::Arc::new(tokio::sync::Semaphore::new(1));
     tokio::task::spawn_blocking(move || {
         let reader = match store.reader() {
             Ok(r) => r,
             Err(e) => {
                 let _ = events
                     .blocking_send(Event::Stored(Err(format!("cannot load older items: {e}"))));
-                let _ = events.blocking_send(Event::Backfill(Vec::new(), true));
+                let _ = events.blocking_send(Event::Backfill(Vec::new(), true, None));
                 return;
             }
         };
         let mut below = below;
         loop {
+            // Wait until the app has taken the previous page.
+            let Ok(permit) = runtime.block_on(turns.clone().acquire_owned()) else {
+                return;
+            };
             let page = match reader.dashboard_page(Some(below), PAGE) {
                 Ok(p) => p,
                 Err(e) => {
                     let _ = events
                         .blocking_send(Event::Stored(Err(format!("cannot load older items: {e}"))));
-                    let _ = events.blocking_send(Event::Backfill(Vec::new(), true));
+                    let _ = events.blocking_send(Event::Backfill(Vec::new(), true, None));
                     return;
                 }
             };
@@ -59,7 +65,11 @@ pub fn spawn_backfill(
                 .into_iter()
                 .map(|r| taxonomy.item_from_row(r))
                 .collect();
-            if events.blocking_send(Event::Backfill(items, done)).is_err() || done {
+            if events
+                .blocking_send(Event::Backfill(items, done, Some(permit)))
+                .is_err()
+                || done
+            {
                 return;
             }
         }

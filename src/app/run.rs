@@ -39,7 +39,7 @@ pub fn action_for(state: &State, event: Event) -> Option<Action> {
         Event::Tick(now) => Some(Action::Tick(now)),
         Event::Polled(o) => Some(Action::Polled(o)),
         Event::Loaded(i) => Some(Action::Loaded(i)),
-        Event::Backfill(items, done) => Some(Action::Backfill(items, done)),
+        Event::Backfill(items, done, _permit) => Some(Action::Backfill(items, done)),
         Event::Stored(r) => Some(Action::Stored(r)),
         Event::Shutdown => Some(Action::Quit),
     }

@@ -626,17 +626,23 @@ impl State {
                 }
             }
             Action::OpenLink => {
-                let link = self
-                    .current_item()
-                    .and_then(|id| self.items.by_id(id))
-                    .and_then(|it| it.link.clone());
-                match link {
-                    Some(l) if l.starts_with("https://") || l.starts_with("http://") => {
-                        self.status = Some(format!("opening {l}"));
-                        self.effects.push(Effect::OpenLink(l));
+                // Links are not kept in memory: the detail view has its item's,
+                // elsewhere the loop reads it from the store.
+                let loaded = self.detail.as_ref().and_then(|d| d.item.as_ref());
+                match (self.view, loaded) {
+                    (View::Detail, Some(item)) => match &item.link {
+                        Some(l) if is_web(l) => {
+                            self.status = Some(format!("opening {l}"));
+                            self.effects.push(Effect::OpenLink(l.clone()));
+                        }
+                        Some(_) => self.status = Some("only http(s) links are opened".into()),
+                        None => self.status = Some("this item has no link".into()),
+                    },
+                    _ => {
+                        if let Some(id) = self.current_item() {
+                            self.effects.push(Effect::OpenItemLink(id));
+                        }
                     }
-                    Some(_) => self.status = Some("only http(s) links are opened".into()),
-                    None => self.status = Some("this item has no link".into()),
                 }
             }
             Action::Refresh => {
@@ -735,6 +741,11 @@ impl State {
             },
         }
     }
+}
+
+/// Only web links are handed to the browser.
+pub fn is_web(link: &str) -> bool {
+    link.starts_with("https://") || link.starts_with("http://")
 }
 
 /// Actions that come from the world, not the keyboard: they pass a picker.

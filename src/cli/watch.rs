@@ -74,10 +74,16 @@ pub async fn start_collector(
 /// Loads the store and runs the dashboard in the terminal.
 pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::Result<()> {
     let reader_store = store.clone();
-    let (rows, more, alerts, feeds) = tokio::task::spawn_blocking(move || {
+    let (rows, more, alerts, feeds, max_id) = tokio::task::spawn_blocking(move || {
         let (rows, more) = crate::app::load::first_page(&reader_store)?;
         let r = reader_store.reader()?;
-        anyhow::Ok((rows, more, r.alerts(false, 500)?, r.feeds()?))
+        anyhow::Ok((
+            rows,
+            more,
+            r.alerts(false, 500)?,
+            r.feeds()?,
+            r.max_item_id()?,
+        ))
     })
     .await
     .context("the store loader stopped")?
@@ -90,7 +96,7 @@ pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::
     let decision = bidi::decide(config.settings.bidi, |k| std::env::var(k).ok());
     let mut terminal = crate::tui::enter(decision.disable_terminal_bidi)?;
     let size = terminal.size().unwrap_or_default();
-    let state = State::new(
+    let mut state = State::new(
         &config,
         Init {
             rows,
@@ -105,6 +111,9 @@ pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::
             size: (size.width, size.height),
         },
     );
+    state
+        .items
+        .reserve_total(usize::try_from(max_id).unwrap_or(0));
     if let Some(below) = more {
         crate::app::load::spawn_backfill(store.clone(), state.taxonomy.clone(), below, tx.clone());
     }

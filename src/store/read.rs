@@ -374,3 +374,13 @@ impl Reader {
         Ok(rows)
     }
 }
+
+impl Reader {
+    /// The highest item id (0 for an empty store): an instant upper bound of
+    /// the item count, for reserving memory once.
+    pub fn max_item_id(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?)
+    }
+}
