@@ -16,7 +16,8 @@ fn classifier() -> (Config, Classifier) {
 }
 
 fn run(title: &str, body: &str) -> Classification {
-    let (_, c) = classifier();
+    static SHARED: std::sync::OnceLock<Classifier> = std::sync::OnceLock::new();
+    let c = SHARED.get_or_init(|| classifier().1);
     c.classify(&Doc {
         title,
         body,
@@ -243,4 +244,46 @@ fn classify_command_round_trip() {
     assert_eq!(lines[0]["evidence"]["alerts"]["muscat"][0]["text"], "بمسقط");
     assert_eq!(lines[1]["id"], 2);
     assert_eq!(lines[1]["lang"], "en");
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            "[a-zA-Z' .,-]{0,8}",
+            "[\\u{0621}-\\u{064A}\\u{064B}-\\u{0655}\\u{0640} ]{0,8}",
+            Just("مسقط".to_string()),
+            Just("تخصيب".to_string()),
+            Just("عمّان".to_string()),
+            Just("Muscat's".to_string()),
+            Just("US".to_string()),
+            "[\\u{0300}-\\u{036F}\\u{FB50}-\\u{FEFC}\\u{200B}-\\u{200F}\\u{0660}-\\u{0669}]",
+            any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..20).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Any input classifies without panicking, and every piece of evidence
+        /// is a valid slice of the original field holding the text it claims.
+        #[test]
+        fn evidence_is_always_a_valid_slice(title in text(), body in text()) {
+            let c = run(&title, &body);
+            for l in c.topics.iter().chain(&c.parties).chain(&c.alerts) {
+                for e in &l.evidence {
+                    let field = match e.field {
+                        marsad::model::Field::Title => &title,
+                        marsad::model::Field::Body => &body,
+                    };
+                    prop_assert!(e.start <= e.end && e.end <= field.len());
+                    prop_assert!(field.is_char_boundary(e.start) && field.is_char_boundary(e.end));
+                    prop_assert_eq!(&field[e.start..e.end], e.text.as_str());
+                }
+            }
+        }
+    }
 }

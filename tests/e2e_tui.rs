@@ -227,7 +227,6 @@ fn serve_feed() -> (std::net::SocketAddr, std::thread::JoinHandle<()>) {
 }
 
 #[test]
-#[ignore = "needs the collector (feeds::poller), wired in cli::watch::start_collector at merge"]
 fn a_new_item_with_muscat_raises_an_alert() {
     let (addr, _server) = serve_feed();
     let mut s = Session::start(

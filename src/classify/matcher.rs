@@ -3,11 +3,13 @@
 //! is then checked against its term's word forms (what may stand before and
 //! after it in the word), capitals and harakat, and becomes a [`Hit`].
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::forms::{self, Head, Script, Tail, Term};
 use crate::model::Field;
-use crate::text::{Normalized, is_deleted};
+use crate::text::{Normalized, compact, is_deleted, is_word_char};
 
 /// Longest run of proclitics before a stem, in characters (وبال, فكال).
 const MAX_HEAD_CHARS: usize = 4;
@@ -53,43 +55,81 @@ struct PatternInfo {
 /// The compiled automaton and the forms of its patterns.
 pub struct Matcher {
     ac: AhoCorasick,
-    /// Automaton pattern id → the patterns sharing that key.
-    by_key: Vec<Vec<PatternInfo>>,
+    /// Automaton pattern id → the keys beginning with that prefix.
+    groups: Vec<Vec<u32>>,
+    keys: Vec<Key>,
     terms: Vec<Term>,
 }
 
+/// A distinct normalized key and the patterns (term, forms) that share it.
+struct Key {
+    key: String,
+    compact_len: usize,
+    infos: Vec<PatternInfo>,
+}
+
+/// How many compact bytes of each key the automaton holds.
+const AUTOMATON_PREFIX: usize = 4;
+
 impl Matcher {
     pub fn new(terms: Vec<Term>) -> Result<Matcher, String> {
-        let mut keys: Vec<String> = Vec::new();
-        let mut index: std::collections::HashMap<String, usize> = Default::default();
-        let mut by_key: Vec<Vec<PatternInfo>> = Vec::new();
+        let mut keys: Vec<Key> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         for (ti, term) in terms.iter().enumerate() {
             for p in term.patterns() {
                 let k = *index.entry(p.key.clone()).or_insert_with(|| {
-                    keys.push(p.key.clone());
-                    by_key.push(Vec::new());
+                    keys.push(Key {
+                        compact_len: compact(&p.key).len(),
+                        key: p.key.clone(),
+                        infos: Vec::new(),
+                    });
                     keys.len() - 1
                 });
                 let info = PatternInfo {
                     term: ti as u32,
                     head: p.head,
                     tail: p.tail,
-                    word_start: p.key.chars().next().is_some_and(char::is_alphanumeric),
-                    word_end: p.key.chars().next_back().is_some_and(char::is_alphanumeric),
+                    word_start: p.key.chars().next().is_some_and(is_word_char),
+                    word_end: p.key.chars().next_back().is_some_and(is_word_char),
                 };
-                if !by_key[k]
+                if !keys[k]
+                    .infos
                     .iter()
                     .any(|o| o.term == info.term && o.head == info.head && o.tail == info.tail)
                 {
-                    by_key[k].push(info);
+                    keys[k].infos.push(info);
                 }
             }
         }
+        // The automaton holds only the first bytes of each compact key: a small
+        // automaton stays in cache; the rest of the key is compared on a hit.
+        let mut prefixes: Vec<Vec<u8>> = Vec::new();
+        let mut groups: Vec<Vec<u32>> = Vec::new();
+        let mut by_prefix: HashMap<Vec<u8>, usize> = HashMap::new();
+        for (ki, k) in keys.iter().enumerate() {
+            let mut c = compact(&k.key);
+            c.truncate(AUTOMATON_PREFIX);
+            let g = *by_prefix.entry(c.clone()).or_insert_with(|| {
+                prefixes.push(c);
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[g].push(ki as u32);
+        }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .build(&keys)
+            .kind(Some(AhoCorasickKind::DFA))
+            // Arabic patterns all start with the same few bytes: a prefilter on
+            // start bytes would fire at every letter.
+            .prefilter(false)
+            .build(&prefixes)
             .map_err(|e| format!("cannot build the matcher: {e}"))?;
-        Ok(Matcher { ac, by_key, terms })
+        Ok(Matcher {
+            ac,
+            groups,
+            keys,
+            terms,
+        })
     }
 
     pub fn terms(&self) -> &[Term] {
@@ -99,18 +139,29 @@ impl Matcher {
     /// Appends to `out` the hits of every term in one field.
     pub fn scan(&self, field: Field, n: &Normalized, orig: &str, out: &mut Vec<Hit>) {
         let key = n.key.as_str();
-        for m in self.ac.find_overlapping_iter(key) {
-            let (s, e) = (m.start(), m.end());
-            for p in &self.by_key[m.pattern().as_usize()] {
-                if let Some((ws, we)) = self.check(p, key, s, e)
-                    && self.check_original(p.term, n, orig, s, e)
-                {
-                    out.push(Hit {
-                        field,
-                        start: ws as u32,
-                        end: we as u32,
-                        term: p.term,
-                    });
+        for m in self.ac.find_overlapping_iter(&n.compact) {
+            let cs = m.start();
+            for &ki in &self.groups[m.pattern().as_usize()] {
+                let k = &self.keys[ki as usize];
+                let ce = cs + k.compact_len;
+                if ce > n.compact.len() {
+                    continue;
+                }
+                let (s, e) = (n.key_offset(cs), n.key_offset(ce));
+                if key.as_bytes().get(s..e) != Some(k.key.as_bytes()) {
+                    continue;
+                }
+                for p in &k.infos {
+                    if let Some((ws, we)) = self.check(p, key, s, e)
+                        && self.check_original(p.term, n, orig, s, e)
+                    {
+                        out.push(Hit {
+                            field,
+                            start: ws as u32,
+                            end: we as u32,
+                            term: p.term,
+                        });
+                    }
                 }
             }
         }
@@ -198,7 +249,7 @@ impl Matcher {
 fn word_start(key: &str, s: usize, max: usize) -> Option<usize> {
     let mut ws = s;
     for (n, c) in key[..s].chars().rev().enumerate() {
-        if !c.is_alphanumeric() {
+        if !is_word_char(c) {
             return Some(ws);
         }
         if n >= max {
@@ -214,7 +265,7 @@ fn word_start(key: &str, s: usize, max: usize) -> Option<usize> {
 fn word_end(key: &str, e: usize, max: usize) -> Option<usize> {
     let mut we = e;
     for (n, c) in key[e..].chars().enumerate() {
-        if !c.is_alphanumeric() {
+        if !is_word_char(c) {
             return Some(we);
         }
         if n >= max {

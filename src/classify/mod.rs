@@ -50,6 +50,24 @@ struct AlertScope {
     feeds: Vec<String>,
 }
 
+/// Evidence kept per label: the first mentions in reading order (title first),
+/// enough to highlight and explain without copying every repetition.
+pub const MAX_EVIDENCE: usize = 8;
+
+/// Buffers reused from item to item on one thread.
+#[derive(Default)]
+struct Scratch {
+    title: Normalized,
+    body: Normalized,
+    hits: Vec<Hit>,
+    entries: Vec<(u32, Role, Hit)>,
+    rule_entries: Vec<(Role, Hit)>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
 pub struct Classifier {
     matcher: Matcher,
     /// Rule index → (kind, compiled rule); topics, then parties, then alerts.
@@ -104,16 +122,29 @@ impl Classifier {
     }
 
     pub fn classify(&self, doc: &Doc<'_>) -> Classification {
-        let title = Normalized::new(doc.title);
-        let body = Normalized::new(doc.body);
-        let mut hits: Vec<Hit> = Vec::new();
-        self.matcher
-            .scan(Field::Title, &title, doc.title, &mut hits);
-        self.matcher.scan(Field::Body, &body, doc.body, &mut hits);
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.classify_with(doc, &mut scratch),
+            Err(_) => self.classify_with(doc, &mut Scratch::default()),
+        })
+    }
+
+    fn classify_with(&self, doc: &Doc<'_>, s: &mut Scratch) -> Classification {
+        let Scratch {
+            title,
+            body,
+            hits,
+            entries,
+            rule_entries,
+        } = s;
+        title.reset(doc.title);
+        body.reset(doc.body);
+        hits.clear();
+        self.matcher.scan(Field::Title, title, doc.title, hits);
+        self.matcher.scan(Field::Body, body, doc.body, hits);
 
         // (rule, role, hit) for every use of every hit term.
-        let mut entries: Vec<(u32, Role, Hit)> = Vec::with_capacity(hits.len() * 2);
-        for h in &hits {
+        entries.clear();
+        for h in hits.iter() {
             for &(rule, role) in &self.roles[h.term as usize] {
                 entries.push((rule, role, *h));
             }
@@ -122,38 +153,44 @@ impl Classifier {
 
         let mut words = Words::new(&title.key, &body.key);
         let mut out = Classification {
-            lang: lang::detect(doc.title, doc.body, doc.lang_hint).to_string(),
+            lang: lang::decide(
+                title.letters.plus(body.letters),
+                doc.title,
+                doc.body,
+                doc.lang_hint,
+            )
+            .to_string(),
             ..Classification::default()
         };
-        let mut scratch: Vec<(Role, Hit)> = Vec::new();
         let mut alert_index = 0usize;
         let mut i = 0usize;
         for (ri, (kind, rule)) in self.rules.iter().enumerate() {
             let ri = ri as u32;
-            scratch.clear();
+            rule_entries.clear();
             while i < entries.len() && entries[i].0 < ri {
                 i += 1;
             }
             while i < entries.len() && entries[i].0 == ri {
-                scratch.push((entries[i].1, entries[i].2));
+                rule_entries.push((entries[i].1, entries[i].2));
                 i += 1;
             }
             let scope_ok = if *kind == Kind::Alert {
-                let s = &self.scopes[alert_index];
+                let sc = &self.scopes[alert_index];
                 alert_index += 1;
-                self.in_scope(s, &out, doc)
+                self.in_scope(sc, &out, doc)
             } else {
                 true
             };
-            if scratch.is_empty() || !scope_ok {
+            if rule_entries.is_empty() || !scope_ok {
                 continue;
             }
-            if let Some(ev) = rules::evaluate(rule, &scratch, &mut words) {
+            if let Some(ev) = rules::evaluate(rule, rule_entries, &mut words) {
                 let label = Label {
                     id: rule.id.clone(),
                     evidence: ev
                         .iter()
-                        .map(|h| self.evidence(h, doc, &title, &body))
+                        .take(MAX_EVIDENCE)
+                        .map(|h| self.evidence(h, doc, title, body))
                         .collect(),
                 };
                 match kind {

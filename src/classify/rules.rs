@@ -117,7 +117,7 @@ impl<'a> Words<'a> {
             let mut v = Vec::new();
             let mut prev = false;
             for (i, c) in key.char_indices() {
-                let w = c.is_alphanumeric();
+                let w = crate::text::is_word_char(c);
                 if w && !prev {
                     v.push(i as u32);
                 }

@@ -6,7 +6,11 @@ mod classify;
 mod context;
 mod demo;
 mod eval;
+mod farm;
+mod feeds;
+mod fetch;
 mod list;
+mod opml;
 mod seed;
 pub mod watch;
 
@@ -71,6 +75,23 @@ pub enum Command {
         after_help = "Examples:\n  marsad export --format ndjson > items.ndjson\n  marsad export --format csv -o items.csv"
     )]
     Export(list::ExportArgs),
+    /// Poll the feeds: once (--once) or until interrupted
+    #[command(
+        after_help = "Examples:\n  marsad fetch --once\n  marsad fetch --once --feed \"BBC Arabic\" --json\n  marsad fetch                    run as a collector until Ctrl-C"
+    )]
+    Fetch(fetch::FetchArgs),
+    /// Each feed's health: last result, latency, items, failures, next poll
+    Feeds {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import or export the feed list as OPML 2.0
+    #[command(subcommand)]
+    Opml(opml::OpmlCommand),
+    /// Serve a loopback farm of generated feeds (benchmarks, tests)
+    #[command(hide = true)]
+    Farm(farm::FarmArgs),
     /// Classify JSON lines from standard input: {"id", "title", "body"} per line
     #[command(
         after_help = "Writes one line per item, in input order:\n  {\"id\", \"lang\", \"topics\", \"parties\", \"alerts\"}\nwith --explain also \"evidence\": per label, the terms that matched and where.\n\nExample:\n  echo '{\"id\": 1, \"title\": \"محادثات بمسقط\", \"body\": \"\"}' | marsad classify --explain"
@@ -102,9 +123,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Demo = command {
         return demo::run();
     }
+    if let Command::Farm(args) = &command {
+        return farm::run(args);
+    }
     let ctx = Context::new(cli.config.as_deref(), cli.store.as_deref())?;
     match command {
-        Command::Check | Command::Demo => unreachable!("handled above"),
+        Command::Check | Command::Demo | Command::Farm(_) => unreachable!("handled above"),
         Command::Watch => {
             use std::io::IsTerminal;
             if std::io::stdout().is_terminal() {
@@ -117,6 +141,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Seed { dir } => seed::run(&ctx, dir.as_deref()),
         Command::List(args) => list::list(&ctx, &args),
         Command::Export(args) => list::export(&ctx, &args),
+        Command::Fetch(args) => fetch::run(&ctx, &args),
+        Command::Feeds { json } => feeds::run(&ctx, json),
+        Command::Opml(cmd) => opml::run(&ctx.config, &cmd),
         Command::Classify { explain } => classify::run(&ctx, explain),
         Command::Eval { file, explain } => eval::run(&ctx, &file, explain),
     }

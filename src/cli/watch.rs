@@ -42,33 +42,34 @@ pub fn keymap(config: &Config) -> anyhow::Result<Keymap> {
 /// Starts the collector on `config`'s feeds: it stores what it finds and its
 /// outcomes reach the app as `Event::Polled`. Returns the "refresh now" handle,
 /// or `None` when no collector runs. `watch` and `demo` both start it here.
-///
-/// This branch has no collector yet (it is written in parallel in
-/// `feeds::poller`); the header then says "feeds not polled". With the
-/// collector's interface as on its branch, the body becomes:
-///
-/// ```text
-/// let pipeline = Arc::new(Pipeline::new(Classifier::new(config)?));
-/// let collector = Arc::new(Collector::new(&config.settings, pipeline, store.clone())?);
-/// let feeds = collector.load(&config.feeds).await?;
-/// let (out_tx, mut out_rx) = mpsc::channel(256);
-/// let (refresh_tx, refresh_rx) = mpsc::channel(8);
-/// tokio::spawn(collector.run(feeds, out_tx, refresh_rx, cancel));
-/// tokio::spawn(async move {
-///     while let Some(o) = out_rx.recv().await {
-///         if events.send(Event::Polled(Box::new(o))).await.is_err() { break; }
-///     }
-/// });
-/// Ok(Some(Box::new(move || { let _ = refresh_tx.try_send(Refresh::All); })))
-/// ```
 pub async fn start_collector(
     config: &Config,
     store: &Store,
     events: mpsc::Sender<Event>,
     cancel: CancellationToken,
 ) -> anyhow::Result<Option<RefreshNow>> {
-    let _ = (config, store, events, cancel);
-    Ok(None)
+    use std::sync::Arc;
+
+    use crate::classify::Classifier;
+    use crate::feeds::poller::{Collector, Refresh};
+    use crate::pipeline::Pipeline;
+
+    let pipeline = Arc::new(Pipeline::new(Classifier::new(config)?));
+    let collector = Arc::new(Collector::new(&config.settings, pipeline, store.clone())?);
+    let feeds = collector.load(&config.feeds).await?;
+    let (out_tx, mut out_rx) = mpsc::channel(256);
+    let (refresh_tx, refresh_rx) = mpsc::channel(8);
+    tokio::spawn(collector.run(feeds, out_tx, refresh_rx, cancel));
+    tokio::spawn(async move {
+        while let Some(o) = out_rx.recv().await {
+            if events.send(Event::Polled(Box::new(o))).await.is_err() {
+                break;
+            }
+        }
+    });
+    Ok(Some(Box::new(move || {
+        let _ = refresh_tx.try_send(Refresh::All);
+    })))
 }
 
 /// Loads the store and runs the dashboard in the terminal.

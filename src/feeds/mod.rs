@@ -2,6 +2,15 @@
 //! text, parsing feeds into incoming items, and the Tokio poller that schedules it
 //! all and stores the results.
 
+pub mod dates;
+pub mod decode;
+pub mod farm;
+pub mod fetch;
+pub mod opml;
+pub mod parse;
+pub mod poller;
+pub mod schedule;
+
 use chrono::{DateTime, Utc};
 
 use crate::model::{FiredAlert, StoredItem};

@@ -130,9 +130,12 @@ impl Store {
     }
 
     /// Stores a feed's (or the seeds') new items, its fetch state and the alerts
-    /// they fire, all in one transaction.
+    /// they fire, all in one transaction. The items' keys (canonical link, hash,
+    /// search key) are computed here, on the caller's thread, so the one writer
+    /// only writes: call it from a blocking context for large batches.
     pub fn ingest(&self, batch: IngestBatch) -> Pending<IngestReport> {
-        self.submit(move |c| write::ingest(c, batch))
+        let prepared = write::prepare(batch);
+        self.submit(move |c| write::ingest(c, prepared))
     }
 
     /// Makes sure every configured feed has its row, and updates changed URLs.

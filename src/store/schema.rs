@@ -47,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
         deleted       INTEGER NOT NULL DEFAULT 0
     );
     CREATE UNIQUE INDEX items_feed_guid ON items(feed_id, guid) WHERE guid IS NOT NULL;
+    CREATE INDEX items_feed ON items(feed_id, deleted);
     CREATE INDEX items_canon ON items(canon_link) WHERE canon_link IS NOT NULL;
     CREATE INDEX items_hash ON items(content_hash);
     CREATE INDEX items_when ON items(coalesce(published, fetched) DESC);
@@ -69,6 +70,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE VIRTUAL TABLE items_fts USING fts5(
         key, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
     );
+    -- Each poll commits its own small segment; merge them in larger steps.
+    INSERT INTO items_fts (items_fts, rank) VALUES ('automerge', 16);
     "#,
 ];
 
@@ -83,6 +86,8 @@ pub fn prepare(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
         tracing::warn!(%path, %mode, "the store could not switch to WAL");
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Savepoint sub-journals (one per grouped write) in memory, not temp files.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     for (i, sql) in MIGRATIONS.iter().enumerate() {
         // Read the version inside the write lock, so two processes opening a new
         // store at once do not both migrate it.

@@ -122,7 +122,49 @@ fn existing(
     )
 }
 
-pub(super) fn ingest(c: &Connection, batch: IngestBatch) -> Result<IngestReport, StoreError> {
+/// An item with its keys and serialized labels, computed on the caller's thread
+/// so the single writer only writes.
+pub(super) struct PreparedItem {
+    item: NewItem,
+    canon: Option<String>,
+    hash: [u8; 16],
+    fts_key: String,
+    labels: String,
+}
+
+/// A batch ready for the writer.
+pub(super) struct Prepared {
+    feed: FeedRef,
+    items: Result<Vec<PreparedItem>, serde_json::Error>,
+    fetch: Option<FetchRecord>,
+    alerts: AlertPolicy,
+}
+
+/// Computes what the writer needs for each item (canonical link, content hash,
+/// search key, labels as JSON): the CPU part of an ingest.
+pub(super) fn prepare(batch: IngestBatch) -> Prepared {
+    let items = batch
+        .items
+        .into_iter()
+        .map(|item| {
+            Ok(PreparedItem {
+                canon: item.link.as_deref().and_then(canonical_link),
+                hash: content_hash(&item.title, &item.text),
+                fts_key: crate::text::search::index_key(&format!("{}\n{}", item.title, item.text)),
+                labels: serde_json::to_string(&item.labels)?,
+                item,
+            })
+        })
+        .collect();
+    Prepared {
+        feed: batch.feed,
+        items,
+        fetch: batch.fetch,
+        alerts: batch.alerts,
+    }
+}
+
+pub(super) fn ingest(c: &Connection, batch: Prepared) -> Result<IngestReport, StoreError> {
     let feed = feed_id(c, &batch.feed)?;
     let first_fetch: bool = c
         .prepare_cached("SELECT last_success IS NULL FROM feeds WHERE id = ?1")?
@@ -132,20 +174,28 @@ pub(super) fn ingest(c: &Connection, batch: IngestBatch) -> Result<IngestReport,
         feed: Some(feed),
         ..Default::default()
     };
-    for item in batch.items {
-        let canon = item.link.as_deref().and_then(canonical_link);
-        let hash = content_hash(&item.title, &item.text);
+    let mut insert = c.prepare_cached(
+        "INSERT INTO items (feed_id, guid, link, canon_link, content_hash, source, title, text, lang,
+                            published, date_is_fetch, fetched, labels)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?;
+    let mut label = c.prepare_cached(
+        "INSERT OR IGNORE INTO item_labels (item_id, kind, label) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut fts = c.prepare_cached("INSERT INTO items_fts (rowid, key) VALUES (?1, ?2)")?;
+    for p in batch.items? {
+        let PreparedItem {
+            item,
+            canon,
+            hash,
+            fts_key,
+            labels,
+        } = p;
         if existing(c, feed, item.guid.as_deref(), canon.as_deref(), &hash)? {
             report.seen += 1;
             continue;
         }
-        let labels = serde_json::to_string(&item.labels)?;
-        c.prepare_cached(
-            "INSERT INTO items (feed_id, guid, link, canon_link, content_hash, source, title, text, lang,
-                                published, date_is_fetch, fetched, labels)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        )?
-        .execute(params![
+        insert.execute(params![
             feed.0,
             item.guid,
             item.link,
@@ -161,24 +211,17 @@ pub(super) fn ingest(c: &Connection, batch: IngestBatch) -> Result<IngestReport,
             labels,
         ])?;
         let id = ItemId(c.last_insert_rowid());
-        {
-            let mut label = c.prepare_cached(
-                "INSERT OR IGNORE INTO item_labels (item_id, kind, label) VALUES (?1, ?2, ?3)",
-            )?;
-            let kinds = [
-                ("topic", &item.labels.topics),
-                ("party", &item.labels.parties),
-                ("alert", &item.labels.alerts),
-            ];
-            for (kind, labels) in kinds {
-                for l in labels {
-                    label.execute(params![id.0, kind, l.id])?;
-                }
+        let kinds = [
+            ("topic", &item.labels.topics),
+            ("party", &item.labels.parties),
+            ("alert", &item.labels.alerts),
+        ];
+        for (kind, labels) in kinds {
+            for l in labels {
+                label.execute(params![id.0, kind, l.id])?;
             }
         }
-        let key = crate::text::search::index_key(&format!("{}\n{}", item.title, item.text));
-        c.prepare_cached("INSERT INTO items_fts (rowid, key) VALUES (?1, ?2)")?
-            .execute(params![id.0, key])?;
+        fts.execute(params![id.0, fts_key])?;
 
         let when = item.published.unwrap_or(item.fetched);
         let quiet = match batch.alerts {

@@ -45,4 +45,15 @@ mod tests {
             "plain text\n\nmore"
         );
     }
+
+    #[test]
+    fn entities_never_become_controls_or_markup() {
+        // A double-escaped control stays text; a single-escaped one is removed by
+        // sanitizing, which the pipeline applies right after.
+        let once = html_to_text("a &#27;[31m b");
+        assert!(!crate::text::sanitize(&once).contains('\u{1b}'));
+        assert_eq!(html_to_text("&lt;b&gt;bold&lt;/b&gt;"), "<b>bold</b>");
+        assert_eq!(html_to_text("<p>مسقط &amp; طهران</p>"), "مسقط & طهران");
+        assert_eq!(html_to_text("one<br>two"), "one\ntwo");
+    }
 }

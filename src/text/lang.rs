@@ -3,7 +3,7 @@
 //! text, and the feed's declared language as a hint when the text says too little.
 
 /// How many characters are looked at: enough for a headline and a lead.
-const SAMPLE_CHARS: usize = 1500;
+const SAMPLE_CHARS: usize = 400;
 
 /// Persian-only letters (پ چ ژ گ ک ی) among Arabic-script letters above this share
 /// make a text Persian.
@@ -15,38 +15,75 @@ const ENGLISH_WORDS: &[&str] = &[
     "after", "says", "not", "this", "over", "into", "but", "who", "were", "had", "been",
 ];
 
-/// Detects the language of `title` and `body`; `hint` is the feed's declared one.
-pub fn detect(title: &str, body: &str, hint: Option<&str>) -> &'static str {
-    let hint = hint.map(|h| h.trim().to_ascii_lowercase());
-    let mut arabic = 0usize;
-    let mut persian = 0usize;
-    let mut latin = 0usize;
-    let mut other = 0usize;
-    for c in title
-        .chars()
-        .chain(" ".chars())
-        .chain(body.chars())
-        .take(SAMPLE_CHARS)
-    {
+/// Letters of each script in a text: what the language is decided from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Letters {
+    /// Arabic-script letters (Persian ones included).
+    pub arabic: usize,
+    /// Letters only Persian uses (پ چ ژ گ ک ی).
+    pub persian: usize,
+    pub latin: usize,
+    pub other: usize,
+}
+
+impl Letters {
+    /// Counts one character.
+    #[inline]
+    pub fn add(&mut self, c: char) {
         match c {
+            'a'..='z' | 'A'..='Z' => self.latin += 1,
             'پ' | 'چ' | 'ژ' | 'گ' | 'ک' | 'ی' => {
-                persian += 1;
-                arabic += 1;
+                self.persian += 1;
+                self.arabic += 1;
             }
             '\u{0621}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{FB50}'..='\u{FEFC}' => {
-                arabic += 1
+                self.arabic += 1
             }
-            c if c.is_ascii_alphabetic() => latin += 1,
-            c if c.is_alphabetic() => {
-                if ('\u{00C0}'..='\u{024F}').contains(&c) {
-                    latin += 1;
-                } else {
-                    other += 1;
-                }
-            }
+            c if c.is_ascii() => {}
+            '\u{00C0}'..='\u{024F}' => self.latin += 1,
+            '\u{0600}'..='\u{06FF}' => {}
+            c if c.is_alphabetic() => self.other += 1,
             _ => {}
         }
     }
+
+    pub fn count(s: &str) -> Letters {
+        let mut l = Letters::default();
+        for c in s.chars().take(SAMPLE_CHARS) {
+            l.add(c);
+        }
+        l
+    }
+
+    pub fn plus(self, o: Letters) -> Letters {
+        Letters {
+            arabic: self.arabic + o.arabic,
+            persian: self.persian + o.persian,
+            latin: self.latin + o.latin,
+            other: self.other + o.other,
+        }
+    }
+}
+
+/// Detects the language of `title` and `body`; `hint` is the feed's declared one.
+pub fn detect(title: &str, body: &str, hint: Option<&str>) -> &'static str {
+    decide(
+        Letters::count(title).plus(Letters::count(body)),
+        title,
+        body,
+        hint,
+    )
+}
+
+/// The language from letter counts already made (by normalization, say).
+pub fn decide(l: Letters, title: &str, body: &str, hint: Option<&str>) -> &'static str {
+    let hint = hint.map(|h| h.trim().to_ascii_lowercase());
+    let Letters {
+        arabic,
+        persian,
+        latin,
+        other,
+    } = l;
     let letters = arabic + latin + other;
     if letters < 3 {
         return known(hint.as_deref()).unwrap_or("other");

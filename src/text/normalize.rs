@@ -21,11 +21,18 @@ pub fn normalize(s: &str) -> String {
 pub struct Normalized {
     /// The normalized text.
     pub key: String,
-    /// For each byte of `key`: the byte offset in the original of the character
-    /// it came from. Empty when the map was not asked for.
+    /// For each character of `key` (each byte of `compact`): the byte offset in
+    /// the original of the character it came from. Empty when not asked for.
     map: Vec<u32>,
     /// Length of the original text.
     orig_len: usize,
+    /// Letters by script, for language detection.
+    pub letters: super::lang::Letters,
+    /// The key with one byte per character ([`compact_byte`]), what the
+    /// classifier's automaton reads: half the steps on Arabic, a smaller automaton.
+    pub compact: Vec<u8>,
+    /// For each byte of `compact`: the byte offset of its character in `key`.
+    pub compact_map: Vec<u32>,
 }
 
 impl Normalized {
@@ -44,13 +51,24 @@ impl Normalized {
     /// The original byte range of the key range `start..end` (both on character
     /// boundaries of the key): from the start of the first source character to
     /// the end of the last, with the marks written on it.
+    /// The key byte offset of compact offset `i` (the key's end past the last).
+    #[inline]
+    pub fn key_offset(&self, i: usize) -> usize {
+        self.compact_map
+            .get(i)
+            .map_or(self.key.len(), |&o| o as usize)
+    }
+
     pub fn original_range(&self, orig: &str, start: usize, end: usize) -> (usize, usize) {
-        if start >= end || self.map.is_empty() {
-            let at = self.map.get(start).map_or(self.orig_len, |&o| o as usize);
+        // Key offsets to character indices.
+        let first = self.compact_map.partition_point(|&o| (o as usize) < start);
+        let past = self.compact_map.partition_point(|&o| (o as usize) < end);
+        if start >= end || past == 0 || first >= past || self.map.is_empty() {
+            let at = self.map.get(first).map_or(self.orig_len, |&o| o as usize);
             return (at, at);
         }
-        let from = self.map[start] as usize;
-        let last = self.map[end - 1] as usize;
+        let from = self.map[first] as usize;
+        let last = self.map[past - 1] as usize;
         let mut to = last + orig[last..].chars().next().map_or(0, char::len_utf8);
         // Take the marks and tatweel the key dropped after the last letter.
         for c in orig[to..].chars() {
@@ -66,7 +84,10 @@ impl Normalized {
     fn fill(&mut self, s: &str, with_map: bool) {
         self.key.clear();
         self.map.clear();
+        self.compact.clear();
+        self.compact_map.clear();
         self.orig_len = s.len();
+        self.letters = super::lang::Letters::default();
         self.key.reserve(s.len());
         if with_map {
             self.map.reserve(s.len());
@@ -77,37 +98,81 @@ impl Normalized {
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 {
-                // ASCII fast path.
                 if b.is_ascii_whitespace() {
                     if !space {
                         self.push_ascii(b' ', i, with_map);
                         space = true;
                     }
-                } else if b >= 0x20 && b != 0x7f {
-                    self.push_ascii(b.to_ascii_lowercase(), i, with_map);
-                    space = false;
+                    i += 1;
+                    continue;
                 }
-                i += 1;
+                // A run of printable ASCII other than spaces, copied at once.
+                let mut j = i;
+                while j < bytes.len() && bytes[j] > 0x20 && bytes[j] < 0x7f {
+                    j += 1;
+                }
+                if j == i {
+                    i += 1; // a control character: deleted
+                    continue;
+                }
+                let run = &s[i..j];
+                let at = self.key.len();
+                self.key.push_str(run);
+                self.key[at..].make_ascii_lowercase();
+                self.letters.latin += run.bytes().filter(u8::is_ascii_alphabetic).count();
+                if with_map {
+                    self.compact.extend_from_slice(&self.key.as_bytes()[at..]);
+                    self.compact_map
+                        .extend((at..at + run.len()).map(|o| o as u32));
+                    self.map.extend((i..j).map(|o| o as u32));
+                }
+                space = false;
+                i = j;
                 continue;
             }
-            // Multi-byte: decode one char.
+            // Arabic block (two bytes, lead 0xD8..=0xDB): folded through a table.
+            if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
+                let cp = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
+                let action = ARABIC[(cp - 0x600) as usize];
+                if action != SLOW {
+                    match LETTER_CLASS[(cp - 0x600) as usize] {
+                        1 => self.letters.arabic += 1,
+                        2 => {
+                            self.letters.arabic += 1;
+                            self.letters.persian += 1;
+                        }
+                        _ => {}
+                    }
+                    if action != DEL {
+                        let to = if action == KEEP {
+                            cp
+                        } else {
+                            u32::from(action)
+                        };
+                        let c = char::from_u32(to).unwrap_or('\u{FFFD}');
+                        if with_map {
+                            self.compact.push(compact_byte(c));
+                            self.compact_map.push(self.key.len() as u32);
+                            self.map.push(i as u32);
+                        }
+                        self.key.push(c);
+                        space = false;
+                    }
+                    i += 2;
+                    continue;
+                }
+            }
+            // Other multi-byte characters: decode one.
             let c = match s[i..].chars().next() {
                 Some(c) => c,
                 None => break,
             };
             let len = c.len_utf8();
+            self.letters.add(c);
             if c.is_whitespace() {
                 if !space {
                     self.push_ascii(b' ', i, with_map);
                     space = true;
-                }
-            } else if ('\u{0600}'..='\u{06FF}').contains(&c)
-                && !('\u{0653}'..='\u{0655}').contains(&c)
-                && !('\u{0675}'..='\u{0678}').contains(&c)
-            {
-                // Arabic block, NFKC-stable: fold directly.
-                if self.fold_push(c, i, with_map) {
-                    space = false;
                 }
             } else if self.slow(c, i, with_map) {
                 space = false;
@@ -118,26 +183,30 @@ impl Normalized {
             self.key.pop();
             if with_map {
                 self.map.pop();
+                self.compact.pop();
+                self.compact_map.pop();
             }
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_ascii(&mut self, b: u8, at: usize, with_map: bool) {
-        self.key.push(b as char);
         if with_map {
+            self.compact.push(b);
+            self.compact_map.push(self.key.len() as u32);
             self.map.push(at as u32);
         }
+        self.key.push(b as char);
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_char(&mut self, c: char, at: usize, with_map: bool) {
-        self.key.push(c);
         if with_map {
-            for _ in 0..c.len_utf8() {
-                self.map.push(at as u32);
-            }
+            self.compact.push(compact_byte(c));
+            self.compact_map.push(self.key.len() as u32);
+            self.map.push(at as u32);
         }
+        self.key.push(c);
     }
 
     /// Folds one NFKC character and pushes what is left; false when it is deleted.
@@ -169,13 +238,15 @@ impl Normalized {
                 && let Some(composed) = compose(prev, c)
             {
                 let prev_at = if with_map {
-                    self.map[self.key.len() - prev.len_utf8()] as usize
+                    self.map.last().map_or(at, |&o| o as usize)
                 } else {
                     at
                 };
                 self.key.pop();
                 if with_map {
-                    self.map.truncate(self.key.len());
+                    self.map.pop();
+                    self.compact.pop();
+                    self.compact_map.pop();
                 }
                 return self.fold_push(composed, prev_at, with_map);
             }
@@ -210,11 +281,94 @@ impl Normalized {
     }
 }
 
+const DEL: u16 = 0;
+const KEEP: u16 = 1;
+const SLOW: u16 = 2;
+
+/// U+0600..=U+06FF: deleted, kept, needing the slow path (marks that compose,
+/// compatibility characters), or the code point it folds to.
+static ARABIC: [u16; 256] = arabic_table();
+
+/// U+0600..=U+06FF for language detection: 1 an Arabic-script letter, 2 a letter
+/// only Persian uses (پ چ ژ گ ک ی), 0 anything else.
+static LETTER_CLASS: [u8; 256] = letter_classes();
+
+const fn letter_classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = 0x600 + i as u32;
+        t[i] = match c {
+            0x067E | 0x0686 | 0x0698 | 0x06AF | 0x06A9 | 0x06CC => 2,
+            0x0621..=0x064A | 0x066E..=0x06D3 => 1,
+            _ => 0,
+        };
+        i += 1;
+    }
+    t
+}
+
+const fn arabic_table() -> [u16; 256] {
+    let mut t = [KEEP; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = 0x600 + i as u32;
+        t[i] = match c {
+            0x0653..=0x0655 | 0x0675..=0x0678 => SLOW,
+            0x0610..=0x061A | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED | 0x0640 | 0x061C => DEL,
+            0x0623 | 0x0625 | 0x0622 | 0x0671 | 0x0672 | 0x0673 => 0x0627,
+            0x0649 | 0x06CC => 0x064A,
+            0x06A9 => 0x0643,
+            0x0629 => 0x0647,
+            0x0624 | 0x0626 => 0x0621,
+            0x0660..=0x0669 => (c - 0x0660 + 0x30) as u16,
+            0x06F0..=0x06F9 => (c - 0x06F0 + 0x30) as u16,
+            _ => KEEP,
+        };
+        i += 1;
+    }
+    t
+}
+
 enum Fold {
     Delete,
     To(char),
     /// Not folded here: lowercase it (may give several characters).
     Lower,
+}
+
+/// One byte standing for a character of a key: ASCII as itself, Arabic letters
+/// and marks U+0620..U+065F as 0x80..0xBF, other Arabic-block characters folded
+/// into 0xC0..0xFE, anything else 0xFF. Distinct for every ASCII and Arabic
+/// letter; where bytes collide, matches are checked against the key itself.
+#[inline]
+pub fn compact_byte(c: char) -> u8 {
+    let cp = c as u32;
+    match cp {
+        0..=0x7F => cp as u8,
+        0x620..=0x65F => (0x80 + (cp - 0x620)) as u8,
+        0x660..=0x6FF => (0xC0 + (cp - 0x660) % 0x3F) as u8,
+        _ => 0xFF,
+    }
+}
+
+/// The compact form of a key (see [`compact_byte`]).
+pub fn compact(key: &str) -> Vec<u8> {
+    key.chars().map(compact_byte).collect()
+}
+
+/// A letter or digit, answered quickly for ASCII and Arabic: what words are made of.
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    match c {
+        '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{0660}'..='\u{0669}' => true,
+        '\u{066E}'..='\u{06D3}' | '\u{06F0}'..='\u{06F9}' => true,
+        '\u{0600}'..='\u{06FF}' => false,
+        c => c.is_alphanumeric(),
+    }
 }
 
 /// Whether normalization deletes `c` (marks, tatweel, invisible format characters).

@@ -1,0 +1,206 @@
+//! `marsad fetch`: the collector without the dashboard. `--once` polls every due
+//! feed once and prints what each did with totals; without it, it runs until
+//! Ctrl-C or SIGTERM, printing one line per poll.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use chrono::Utc;
+use clap::Args;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::Context;
+use crate::feeds::PollOutcome;
+use crate::feeds::poller::{Collector, PollResult};
+use crate::text::sanitize;
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Poll every due feed once, print the results and exit
+    #[arg(long)]
+    pub once: bool,
+    /// Only this feed (polled even if not yet due)
+    #[arg(long, value_name = "NAME")]
+    pub feed: Option<String>,
+    /// Poll every enabled feed now, due or not (requests stay conditional)
+    #[arg(long)]
+    pub force: bool,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(ctx: &Context, args: &FetchArgs) -> anyhow::Result<ExitCode> {
+    let mut feeds = ctx.config.feeds.clone();
+    if let Some(name) = &args.feed {
+        feeds.retain(|f| &f.name == name);
+        if feeds.is_empty() {
+            anyhow::bail!(
+                "no feed is called `{name}` in {}; `marsad feeds` lists them",
+                ctx.config.source
+            );
+        }
+    }
+    let store = ctx.open_store_bare()?;
+    let pipeline = Arc::new(ctx.pipeline()?);
+    // The blocking pool does the CPU work (parsing, the pipeline): more threads
+    // than cores only add memory (one malloc arena each).
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(cores.max(2))
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let collector = Arc::new(Collector::new(&ctx.config.settings, pipeline, store)?);
+        let mut memory = collector.load(&feeds).await?;
+        let cancel = CancellationToken::new();
+        tokio::spawn(cancel_on_signal(cancel.clone()));
+        if args.once {
+            let now = Utc::now();
+            let forced = args.force || args.feed.is_some();
+            memory.retain(|m| m.feed.enabled && (forced || m.is_due(now)));
+            let started = Instant::now();
+            let results = collector.poll_all(memory, &cancel, false).await;
+            Ok(report(&results, started.elapsed(), args.json))
+        } else {
+            if args.force {
+                memory.iter_mut().for_each(|m| m.next_due = None);
+            }
+            let (tx, mut rx) = mpsc::channel::<PollOutcome>(64);
+            let (_refresh_tx, refresh_rx) = mpsc::channel(1);
+            let run = tokio::spawn(collector.run(memory, tx, refresh_rx, cancel.clone()));
+            while let Some(o) = rx.recv().await {
+                print_outcome(&o, args.json);
+            }
+            run.await.context("the collector stopped abnormally")?;
+            Ok(ExitCode::SUCCESS)
+        }
+    })
+}
+
+async fn cancel_on_signal(cancel: CancellationToken) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    cancel.cancel();
+}
+
+fn print_outcome(o: &PollOutcome, json: bool) {
+    if json {
+        let v = serde_json::json!({
+            "feed": o.feed,
+            "finished": o.finished,
+            "new": o.new.len(),
+            "alerts": o.fired.iter().filter(|a| !a.quiet).count(),
+            "not_modified": o.not_modified,
+            "error": o.error,
+        });
+        println!("{v}");
+    } else {
+        let what = match (&o.error, o.not_modified) {
+            (Some(e), _) => format!("error: {}", sanitize(e)),
+            (None, true) => "not modified".into(),
+            (None, false) => format!("{} new", o.new.len()),
+        };
+        println!(
+            "{}  {}  {what}",
+            o.finished.format("%H:%M:%S"),
+            sanitize(&o.feed)
+        );
+    }
+}
+
+fn report(results: &[PollResult], elapsed: std::time::Duration, json: bool) -> ExitCode {
+    let new: usize = results.iter().map(|r| r.new_count).sum();
+    let seen: usize = results.iter().map(|r| r.seen).sum();
+    let not_modified = results.iter().filter(|r| r.outcome.not_modified).count();
+    let errors = results.iter().filter(|r| r.outcome.error.is_some()).count();
+    let bytes: u64 = results.iter().map(|r| r.bytes).sum();
+    let mut sorted: Vec<&PollResult> = results.iter().collect();
+    sorted.sort_by(|a, b| a.outcome.feed.cmp(&b.outcome.feed));
+    if json {
+        let feeds: Vec<_> = sorted
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "feed": r.outcome.feed,
+                    "status": r.status,
+                    "new": r.new_count,
+                    "seen": r.seen,
+                    "not_modified": r.outcome.not_modified,
+                    "latency_ms": r.latency_ms,
+                    "bytes": r.bytes,
+                    "error": r.outcome.error,
+                    "next_due": r.next_due,
+                    "gone": r.gone,
+                })
+            })
+            .collect();
+        let v = serde_json::json!({
+            "feeds": feeds,
+            "totals": {
+                "feeds": results.len(),
+                "new": new,
+                "seen": seen,
+                "not_modified": not_modified,
+                "errors": errors,
+                "bytes": bytes,
+                "seconds": elapsed.as_secs_f64(),
+            }
+        });
+        println!("{v}");
+    } else {
+        for r in &sorted {
+            let status = r.status.map_or("-".to_string(), |s| s.to_string());
+            let what = match &r.outcome.error {
+                Some(e) => format!("error: {}", sanitize(e)),
+                None if r.outcome.not_modified => "not modified".into(),
+                None => format!("{} new, {} seen", r.new_count, r.seen),
+            };
+            println!(
+                "{:<28} {:>4} {:>6} ms  {what}{}",
+                sanitize(&r.outcome.feed),
+                status,
+                r.latency_ms,
+                if r.gone {
+                    " (gone: polling stopped)"
+                } else {
+                    ""
+                }
+            );
+        }
+        println!(
+            "{} feed{} polled: {new} new item{}, {seen} already known, {not_modified} not modified (304), {errors} error{}, in {:.2} s",
+            results.len(),
+            if results.len() == 1 { "" } else { "s" },
+            if new == 1 { "" } else { "s" },
+            if errors == 1 { "" } else { "s" },
+            elapsed.as_secs_f64()
+        );
+    }
+    if !results.is_empty() && errors == results.len() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,99 @@
+//! `marsad opml import FILE` and `marsad opml export`: the feed list as OPML 2.0.
+//! Import takes only http(s) URLs and appends `[[feed]]` entries to the active
+//! feeds.toml (checked before it is kept); with the built-in config, which has no
+//! file to edit, it prints the entries instead.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Subcommand;
+
+use crate::config::{Config, ConfigSource};
+use crate::feeds::opml;
+
+#[derive(Debug, Subcommand)]
+pub enum OpmlCommand {
+    /// Add the http(s) feeds of an OPML file to the active feeds.toml
+    Import {
+        /// The OPML file
+        file: PathBuf,
+    },
+    /// Print the configured feeds as OPML 2.0
+    Export,
+}
+
+/// Largest OPML file read.
+const MAX_OPML: u64 = 8 * 1024 * 1024;
+
+pub fn run(config: &Config, cmd: &OpmlCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        OpmlCommand::Export => {
+            let text = opml::write(&config.settings.watch, &config.feeds);
+            std::io::stdout().write_all(text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        OpmlCommand::Import { file } => import(config, file),
+    }
+}
+
+fn import(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
+    let len = std::fs::metadata(file)
+        .with_context(|| format!("cannot read {}", file.display()))?
+        .len();
+    if len > MAX_OPML {
+        anyhow::bail!("{} is larger than {MAX_OPML} bytes", file.display());
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = crate::feeds::decode::decode(&bytes, None).text;
+    let (subs, refused) =
+        opml::read(&text).with_context(|| format!("reading {}", file.display()))?;
+    for r in &refused {
+        eprintln!(
+            "skipped {}: {}",
+            crate::text::sanitize(&r.url),
+            crate::text::sanitize(&r.reason)
+        );
+    }
+    let (entries, n) = opml::toml_entries(&subs, &config.feeds);
+    if n == 0 {
+        println!(
+            "nothing to add: {} subscription{} found, all already configured",
+            subs.len(),
+            if subs.len() == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    match &config.source {
+        ConfigSource::BuiltIn => {
+            eprintln!(
+                "the active configuration is the built-in one; copy these {n} entries into your feeds.toml (`marsad check` names where it is looked for):"
+            );
+            print!("{entries}");
+        }
+        ConfigSource::File(path) => {
+            let before = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let mut after = before.clone();
+            if !after.ends_with('\n') {
+                after.push('\n');
+            }
+            after.push_str(&entries);
+            // Check the result before writing it.
+            Config::parse(&after, ConfigSource::File(path.clone()))
+                .map_err(|e| anyhow::anyhow!("the imported entries would not validate:\n{e}"))?;
+            let tmp = path.with_extension("toml.marsad-tmp");
+            std::fs::write(&tmp, &after)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("cannot replace {}", path.display()))?;
+            println!(
+                "added {n} feed{} to {}",
+                if n == 1 { "" } else { "s" },
+                path.display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,373 @@
+//! Getting a feed's bytes, hardened: reqwest with rustls, a connect timeout and a
+//! whole-response timeout, a body cap enforced while streaming (after gzip/brotli
+//! decoding, so a bomb stops at the cap), conditional GET, and redirects followed
+//! by hand: at most 5, http(s) only, never from a public address to a loopback,
+//! private or link-local one. Local files (`file:`) are read from disk, capped too.
+
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use chrono::Utc;
+use futures::StreamExt;
+use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use tokio::io::AsyncReadExt;
+use url::Url;
+
+use super::schedule;
+use crate::config::FeedLocation;
+
+/// The User-Agent marsad sends: name, version, where to read about it.
+pub const USER_AGENT: &str = concat!(
+    "marsad/",
+    env!("CARGO_PKG_VERSION"),
+    " (+https://github.com/marsad-watch/marsad)"
+);
+const ACCEPT: &str = "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
+/// Redirects followed at most.
+pub const MAX_REDIRECTS: usize = 5;
+
+/// Validators from the last successful fetch, sent back verbatim.
+#[derive(Debug, Clone, Default)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A fetch that got an answer worth reading: 200 with a body, or 304.
+#[derive(Debug, Clone, Default)]
+pub struct Fetched {
+    pub status: u16,
+    /// Empty for 304.
+    pub body: Bytes,
+    /// The Content-Type's charset.
+    pub charset: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub max_age: Option<Duration>,
+    /// Where the body came from, after redirects (the base for relative links).
+    pub final_url: Option<Url>,
+    /// Every redirect on the way was permanent (301/308): the feed moved here.
+    pub moved_to: Option<Url>,
+    pub latency: Duration,
+}
+
+/// Why a fetch failed, in one line.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("HTTP {status}{}", reason(*.status))]
+    Status {
+        status: u16,
+        /// `Retry-After`, for 429 and 503.
+        retry_after: Option<Duration>,
+    },
+    #[error("timed out after {0:?}")]
+    Timeout(Duration),
+    #[error("the body is larger than the cap of {0} bytes")]
+    TooLarge(u64),
+    #[error("redirect refused: {0}")]
+    Redirect(String),
+    #[error("{0}")]
+    Network(String),
+    #[error("cannot read {path}: {source}")]
+    File {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+fn reason(status: u16) -> String {
+    StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .map(|r| format!(" {r}"))
+        .unwrap_or_default()
+}
+
+impl FetchError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            FetchError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            FetchError::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// One line from an error and its causes, without repeats.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let s = c.to_string();
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+        cur = c.source();
+    }
+    crate::pipeline::one_line(&parts.join(": "))
+}
+
+/// The HTTP client and the limits it enforces.
+#[derive(Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    timeout: Duration,
+    max_body: u64,
+}
+
+impl Fetcher {
+    pub fn new(timeout: Duration, max_body: u64) -> Result<Fetcher, FetchError> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
+        let client = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .default_headers(headers)
+            .gzip(true)
+            .brotli(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(timeout)
+            .timeout(timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .build()
+            .map_err(|e| FetchError::Network(chain(&e)))?;
+        Ok(Fetcher {
+            client,
+            timeout,
+            max_body,
+        })
+    }
+
+    /// Fetches `location`, conditionally when `validators` has something.
+    pub async fn fetch(
+        &self,
+        location: &FeedLocation,
+        validators: &Validators,
+    ) -> Result<Fetched, FetchError> {
+        let started = Instant::now();
+        let mut out = match location {
+            FeedLocation::File(path) => self.read_file(path).await,
+            FeedLocation::Http(url) => {
+                match tokio::time::timeout(self.timeout, self.fetch_http(url, validators)).await {
+                    Ok(r) => r,
+                    Err(_) => Err(FetchError::Timeout(self.timeout)),
+                }
+            }
+        }?;
+        out.latency = started.elapsed();
+        Ok(out)
+    }
+
+    async fn read_file(&self, path: &std::path::Path) -> Result<Fetched, FetchError> {
+        let err = |source| FetchError::File {
+            path: path.display().to_string(),
+            source,
+        };
+        let file = tokio::fs::File::open(path).await.map_err(err)?;
+        let mut buf = Vec::new();
+        file.take(self.max_body + 1)
+            .read_to_end(&mut buf)
+            .await
+            .map_err(err)?;
+        if buf.len() as u64 > self.max_body {
+            return Err(FetchError::TooLarge(self.max_body));
+        }
+        Ok(Fetched {
+            status: 200,
+            body: Bytes::from(buf),
+            ..Default::default()
+        })
+    }
+
+    async fn fetch_http(&self, origin: &Url, v: &Validators) -> Result<Fetched, FetchError> {
+        let origin_private = is_private(origin);
+        let mut url = origin.clone();
+        let mut all_permanent = true;
+        let mut hops = 0;
+        let resp = loop {
+            let mut req = self.client.get(url.clone());
+            if let Some(e) = &v.etag {
+                req = req.header(header::IF_NONE_MATCH, e);
+            }
+            if let Some(l) = &v.last_modified {
+                req = req.header(header::IF_MODIFIED_SINCE, l);
+            }
+            let resp = req.send().await.map_err(|e| self.net(e))?;
+            let status = resp.status();
+            if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
+                break resp;
+            }
+            hops += 1;
+            if hops > MAX_REDIRECTS {
+                return Err(FetchError::Redirect(format!(
+                    "more than {MAX_REDIRECTS} redirects"
+                )));
+            }
+            let loc = resp
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .ok_or_else(|| FetchError::Redirect(format!("HTTP {status} without Location")))?;
+            let next = url
+                .join(loc.trim())
+                .map_err(|e| FetchError::Redirect(format!("bad Location `{loc}`: {e}")))?;
+            if !matches!(next.scheme(), "http" | "https") {
+                return Err(FetchError::Redirect(format!(
+                    "to the scheme `{}:` (only http and https are followed)",
+                    next.scheme()
+                )));
+            }
+            if !origin_private && is_private(&next) {
+                return Err(FetchError::Redirect(format!(
+                    "from a public address to the local or private {}",
+                    next.host_str().unwrap_or("")
+                )));
+            }
+            all_permanent &= matches!(
+                status,
+                StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT
+            );
+            url = next;
+        };
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = |h: header::HeaderName| {
+            headers
+                .get(h)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        if status == StatusCode::NOT_MODIFIED || !status.is_success() {
+            let retry_after =
+                text(header::RETRY_AFTER).and_then(|r| schedule::retry_after(&r, Utc::now()));
+            if status == StatusCode::NOT_MODIFIED {
+                return Ok(Fetched {
+                    status: 304,
+                    max_age: text(header::CACHE_CONTROL).and_then(|c| schedule::max_age(&c)),
+                    final_url: Some(url),
+                    ..Default::default()
+                });
+            }
+            return Err(FetchError::Status {
+                status: status.as_u16(),
+                retry_after,
+            });
+        }
+        if resp.content_length().is_some_and(|n| n > self.max_body) {
+            return Err(FetchError::TooLarge(self.max_body));
+        }
+        // Decompressed bytes: reqwest decodes gzip and brotli before the stream.
+        let mut body = BytesMut::new();
+        let mut stream = resp.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| self.net(e))?;
+            if (body.len() + chunk.len()) as u64 > self.max_body {
+                return Err(FetchError::TooLarge(self.max_body));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Fetched {
+            status: status.as_u16(),
+            body: body.freeze(),
+            charset: text(header::CONTENT_TYPE)
+                .and_then(|c| super::decode::charset_of(&c).map(str::to_string)),
+            etag: text(header::ETAG),
+            last_modified: text(header::LAST_MODIFIED),
+            max_age: text(header::CACHE_CONTROL).and_then(|c| schedule::max_age(&c)),
+            moved_to: (hops > 0 && all_permanent).then(|| url.clone()),
+            final_url: Some(url),
+            latency: Duration::ZERO,
+        })
+    }
+
+    fn net(&self, e: reqwest::Error) -> FetchError {
+        if e.is_timeout() {
+            FetchError::Timeout(self.timeout)
+        } else {
+            FetchError::Network(chain(&e))
+        }
+    }
+}
+
+/// The URL names a loopback, private, link-local or unspecified address (or
+/// `localhost`). Names are not resolved: a public name that resolves to a private
+/// address is not caught here.
+pub fn is_private(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => private_ip(IpAddr::V4(ip)),
+        Some(url::Host::Ipv6(ip)) => private_ip(IpAddr::V6(ip)),
+        None => true,
+    }
+}
+
+fn private_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                // 100.64.0.0/10, carrier-grade NAT
+                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xC0) == 64)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return private_ip(IpAddr::V4(v4));
+            }
+            let seg = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (seg & 0xFE00) == 0xFC00
+                || (seg & 0xFFC0) == 0xFE80
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_addresses() {
+        for u in [
+            "http://127.0.0.1/",
+            "http://localhost:8080/",
+            "http://10.1.2.3/",
+            "http://192.168.0.1/",
+            "http://172.16.0.1/",
+            "http://169.254.169.254/latest",
+            "http://[::1]/",
+            "http://[fe80::1]/",
+            "http://[fd00::1]/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://0.0.0.0/",
+        ] {
+            assert!(is_private(&Url::parse(u).unwrap()), "{u}");
+        }
+        for u in [
+            "https://example.org/",
+            "http://8.8.8.8/",
+            "http://[2001:db8::1]/",
+        ] {
+            assert!(!is_private(&Url::parse(u).unwrap()), "{u}");
+        }
+    }
+
+    #[test]
+    fn user_agent_names_project() {
+        assert!(USER_AGENT.starts_with("marsad/"));
+        assert!(USER_AGENT.contains("github.com/marsad-watch/marsad"));
+    }
+}
