@@ -12,14 +12,20 @@
 //! - `pipeline`: the one path from an incoming item to a storable one.
 //! - `store`: the SQLite store: one writer thread, readers, migrations.
 //! - `seeds`: importing the seed documents of `seeds/`.
+//! - `app`: the dashboard's events, keymap, state and loop (no IO, no drawing).
+//! - `ui`: drawing the dashboard, a pure function of the app's state.
+//! - `tui`: the terminal: setup, restore, input, clock and signal tasks.
 //! - `cli`: the command line (clap) and the headless commands.
+//! - `demo`: a built-in news replay served on 127.0.0.1 for `marsad demo`.
 //! - `logging`: tracing to a log file, never the terminal.
 //! - `paths`: where config, data and logs live on disk.
 
 pub mod alert;
+pub mod app;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod feeds;
 pub mod logging;
 pub mod model;
@@ -28,3 +34,5 @@ pub mod pipeline;
 pub mod seeds;
 pub mod store;
 pub mod text;
+pub mod tui;
+pub mod ui;

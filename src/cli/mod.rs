@@ -4,6 +4,7 @@
 mod check;
 mod classify;
 mod context;
+mod demo;
 mod eval;
 mod farm;
 mod feeds;
@@ -11,6 +12,7 @@ mod fetch;
 mod list;
 mod opml;
 mod seed;
+pub mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +60,11 @@ pub enum Command {
     },
     /// Validate the configuration and print a summary; exit code 1 on errors
     Check,
+    /// The dashboard on a built-in replay of news served on 127.0.0.1 (no internet needed)
+    #[command(
+        after_help = "Items come out over about four minutes; some name Muscat or تخصيب and raise alerts.\nThe store is temporary: --store and --config are ignored."
+    )]
+    Demo,
     /// List items, newest first
     #[command(
         after_help = "Examples:\n  marsad list --topic nuclear --party iran --since 24h\n  marsad list --alert muscat --json\n  marsad list --search الهجوم"
@@ -113,13 +120,24 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Check = command {
         return check::run(cli.config.as_deref());
     }
+    if let Command::Demo = command {
+        return demo::run();
+    }
     if let Command::Farm(args) = &command {
         return farm::run(args);
     }
     let ctx = Context::new(cli.config.as_deref(), cli.store.as_deref())?;
     match command {
-        Command::Check | Command::Farm(_) => unreachable!("handled above"),
-        Command::Watch => list::summary(&ctx),
+        Command::Check | Command::Demo | Command::Farm(_) => unreachable!("handled above"),
+        Command::Watch => {
+            use std::io::IsTerminal;
+            if std::io::stdout().is_terminal() {
+                watch::run(&ctx)
+            } else {
+                // Not a terminal (a pipe, a script): a summary instead of a dashboard.
+                list::summary(&ctx)
+            }
+        }
         Command::Seed { dir } => seed::run(&ctx, dir.as_deref()),
         Command::List(args) => list::list(&ctx, &args),
         Command::Export(args) => list::export(&ctx, &args),

@@ -265,3 +265,122 @@ impl Reader {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 }
+
+/// An item as the dashboard keeps it: no body text, labels as ids, and the
+/// evidence of its alerts only (what the panes highlight).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DashRow {
+    pub id: ItemId,
+    pub feed: String,
+    pub source: String,
+    pub link: Option<String>,
+    pub title: String,
+    pub when: DateTime<Utc>,
+    pub read: bool,
+    pub topics: Vec<String>,
+    pub parties: Vec<String>,
+    pub alerts: Vec<String>,
+    /// Evidence of the item's alerts (parsed only for items that have alerts).
+    pub alert_evidence: Vec<crate::model::Evidence>,
+}
+
+impl Reader {
+    /// Every item for the dashboard, oldest first (all pages of `dashboard_page`).
+    pub fn dashboard_items(&self) -> Result<Vec<DashRow>, StoreError> {
+        let mut out = Vec::new();
+        let mut below = None;
+        loop {
+            let page = self.dashboard_page(below, 20_000)?;
+            let Some(last) = page.last() else { break };
+            below = Some(last.id);
+            out.extend(page);
+        }
+        out.sort_by_key(|r| (r.when, r.id));
+        Ok(out)
+    }
+
+    /// Up to `limit` items for the dashboard with ids below `below` (all when
+    /// `None`), highest id (most recently stored) first: the dashboard shows the
+    /// first page at once and loads the rest in the background. Labels come from
+    /// `item_labels` by id range; JSON is parsed only for items with alerts.
+    pub fn dashboard_page(
+        &self,
+        below: Option<ItemId>,
+        limit: usize,
+    ) -> Result<Vec<DashRow>, StoreError> {
+        let below = below.map_or(i64::MAX, |b| b.0);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.id, f.name, i.source, i.link, i.title, coalesce(i.published, i.fetched), i.read
+             FROM items i JOIN feeds f ON f.id = i.feed_id
+             WHERE i.id < ?1 AND i.deleted = 0 ORDER BY i.id DESC LIMIT ?2",
+        )?;
+        let mut rows: Vec<DashRow> = stmt
+            .query_map(rusqlite::params![below, limit as i64], |r| {
+                Ok(DashRow {
+                    id: ItemId(r.get(0)?),
+                    feed: r.get(1)?,
+                    source: r.get(2)?,
+                    link: r.get(3)?,
+                    title: r.get(4)?,
+                    when: from_ts(r.get(5)?),
+                    read: r.get(6)?,
+                    topics: Vec::new(),
+                    parties: Vec::new(),
+                    alerts: Vec::new(),
+                    alert_evidence: Vec::new(),
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let (Some(hi), Some(lo)) = (rows.first().map(|r| r.id.0), rows.last().map(|r| r.id.0))
+        else {
+            return Ok(rows);
+        };
+        let index: std::collections::HashMap<i64, usize> =
+            rows.iter().enumerate().map(|(i, r)| (r.id.0, i)).collect();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT item_id, kind, label FROM item_labels WHERE item_id BETWEEN ?1 AND ?2",
+        )?;
+        let mut labels = stmt.query([lo, hi])?;
+        let mut with_alerts = Vec::new();
+        while let Some(l) = labels.next()? {
+            let Some(row) = index
+                .get(&l.get::<_, i64>(0)?)
+                .and_then(|i| rows.get_mut(*i))
+            else {
+                continue;
+            };
+            let label: String = l.get(2)?;
+            match l.get_ref(1)?.as_str().unwrap_or("") {
+                "topic" => row.topics.push(label),
+                "party" => row.parties.push(label),
+                "alert" => {
+                    row.alerts.push(label);
+                    with_alerts.push(row.id.0);
+                }
+                _ => {}
+            }
+        }
+        with_alerts.dedup();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT labels FROM items WHERE id = ?1")?;
+        for id in with_alerts {
+            let json: String = stmt.query_row([id], |r| r.get(0))?;
+            let c: Classification = serde_json::from_str(&json).unwrap_or_default();
+            if let Some(row) = index.get(&id).and_then(|i| rows.get_mut(*i)) {
+                row.alert_evidence = c.alerts.into_iter().flat_map(|l| l.evidence).collect();
+            }
+        }
+        Ok(rows)
+    }
+}
+
+impl Reader {
+    /// The highest item id (0 for an empty store): an instant upper bound of
+    /// the item count, for reserving memory once.
+    pub fn max_item_id(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?)
+    }
+}

@@ -1,0 +1,165 @@
+//! A synthetic store of many items for the dashboard's benchmarks: Arabic and
+//! English titles, topics, parties and a few alerts, written with `Store::ingest`.
+//! The file is kept under `target/` and reused while it holds the right count.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration, TimeZone, Utc};
+use marsad::model::{Classification, Evidence, Field, Label, NewItem};
+use marsad::store::{AlertPolicy, FeedRef, IngestBatch, Store};
+
+const AR: &[&str] = &[
+    "إيران",
+    "الولايات المتحدة",
+    "مسقط",
+    "المحادثات",
+    "النووية",
+    "تخصيب",
+    "اليورانيوم",
+    "العقوبات",
+    "الصواريخ",
+    "الخليج",
+    "الهجوم",
+    "ناقلة",
+    "عراقجي",
+    "ويتكوف",
+    "جولة",
+    "جديدة",
+];
+const EN: &[&str] = &[
+    "Iran",
+    "US",
+    "Muscat",
+    "talks",
+    "nuclear",
+    "enrichment",
+    "uranium",
+    "sanctions",
+    "missile",
+    "Gulf",
+    "attack",
+    "tanker",
+    "Araghchi",
+    "Witkoff",
+    "round",
+    "new",
+    "F-35",
+    "60%",
+];
+const TOPICS: &[&str] = &[
+    "nuclear",
+    "missiles",
+    "sanctions",
+    "military",
+    "diplomacy",
+    "regional",
+    "rights",
+];
+const PARTIES: &[&str] = &["us", "iran", "oman"];
+
+fn label(id: &str) -> Label {
+    Label {
+        id: id.into(),
+        evidence: Vec::new(),
+    }
+}
+
+/// Item `i`, deterministic.
+pub fn item(i: usize) -> NewItem {
+    let mut x = (i as u64)
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = |n: usize| {
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51afd7ed558ccd);
+        x ^= x >> 29;
+        (x % n as u64) as usize
+    };
+    let arabic = i.is_multiple_of(2);
+    let words = if arabic { AR } else { EN };
+    let n = 6 + next(8);
+    let title: Vec<&str> = (0..n).map(|_| words[next(words.len())]).collect();
+    let title = format!("{} #{i}", title.join(" "));
+    let text = format!(
+        "{title}. {}",
+        (0..30)
+            .map(|_| words[next(words.len())])
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let when =
+        Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + Duration::seconds(i as i64 * 60);
+    let mut labels = Classification {
+        lang: if arabic { "ar" } else { "en" }.into(),
+        topics: vec![label(TOPICS[next(TOPICS.len())])],
+        parties: vec![label(PARTIES[next(PARTIES.len())])],
+        alerts: Vec::new(),
+    };
+    if next(3) == 0 {
+        labels.topics.push(label(TOPICS[next(TOPICS.len())]));
+        labels.topics.dedup();
+    }
+    if let Some(start) = title.find("Muscat").filter(|_| next(4) == 0) {
+        labels.alerts.push(Label {
+            id: "muscat".into(),
+            evidence: vec![Evidence {
+                term: "Muscat".into(),
+                field: Field::Title,
+                start,
+                end: start + 6,
+                text: "Muscat".into(),
+            }],
+        });
+    }
+    NewItem {
+        guid: Some(format!("bench-{i}")),
+        link: Some(format!("https://example.org/news/{i}")),
+        source: [
+            "BBC Arabic",
+            "Reuters",
+            "Al Jazeera",
+            "DW Arabic",
+            "France 24",
+        ][i % 5]
+            .into(),
+        title,
+        text,
+        published: Some(when),
+        date_is_fetch_time: false,
+        fetched: when,
+        labels,
+    }
+}
+
+/// A store of `n` items at `target/bench-dashboard-{n}.db`, made once.
+pub fn store(n: usize) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-dashboard-{n}.db"));
+    if path.exists() {
+        let store = Store::open(&path).unwrap();
+        if store.reader().unwrap().count().unwrap() == n as i64 {
+            return path;
+        }
+        drop(store);
+        let _ = std::fs::remove_file(&path);
+    }
+    let store = Store::open(&path).unwrap();
+    let mut pending = Vec::new();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(2000) {
+        let feed = FeedRef {
+            name: "bench".into(),
+            url: "https://example.org/feed.xml".into(),
+        };
+        pending.push(store.ingest(IngestBatch {
+            feed,
+            items: chunk.iter().map(|i| item(*i)).collect(),
+            fetch: None,
+            alerts: AlertPolicy::Quiet,
+        }));
+    }
+    for p in pending {
+        p.wait().unwrap();
+    }
+    path
+}

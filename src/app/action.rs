@@ -1,0 +1,84 @@
+//! What the user (or the world) asks the app to do, and the side effects the
+//! state asks the loop to carry out for it.
+
+use chrono::{DateTime, Utc};
+
+use crate::feeds::PollOutcome;
+use crate::model::{ItemId, StoredItem};
+
+/// A change to the state. Keys map to the first block; the rest come from events.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    NextPane,
+    PrevPane,
+    /// Focus the n-th visible topic pane (0-based).
+    Jump(usize),
+    Open,
+    Back,
+    Zoom,
+    PickTopics,
+    PickParty,
+    Search,
+    ClearFilters,
+    Alerts,
+    Feeds,
+    OpenLink,
+    Refresh,
+    MarkRead,
+    Acknowledge,
+    AcknowledgeAll,
+    ToggleBidi,
+    Help,
+    Quit,
+    /// A character typed into the search box.
+    Type(char),
+    Backspace,
+    /// Mouse wheel over the grid (positive: down).
+    Scroll(i32),
+    /// Mouse click at column, row.
+    Click(u16, u16),
+    Resize(u16, u16),
+    Tick(DateTime<Utc>),
+    Polled(Box<PollOutcome>),
+    Loaded(Box<StoredItem>),
+    Backfill(Vec<super::items::Item>, bool),
+    Stored(Result<String, String>),
+}
+
+/// Equal when they print the same: `PollOutcome` has no `PartialEq`, and
+/// comparing actions is only for tests.
+impl PartialEq for Action {
+    fn eq(&self, other: &Self) -> bool {
+        format!("{self:?}") == format!("{other:?}")
+    }
+}
+
+/// Work the loop does for the state, off the UI.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    MarkRead(Vec<ItemId>, bool),
+    Acknowledge(Option<Vec<ItemId>>),
+    /// Load an item's full record for the detail view.
+    Load(ItemId),
+    /// Open an http(s) link in the browser.
+    OpenLink(String),
+    /// Read an item's link from the store, then open it if it is http(s).
+    OpenItemLink(ItemId),
+    Refresh,
+    Bell,
+    /// A desktop notification (the alert asked for one).
+    Notify {
+        summary: String,
+        body: String,
+    },
+    /// An alert's command, run without a shell with its time limit.
+    Command(crate::alert::CommandRun),
+    /// The bidi display mode changed (the terminal may need telling).
+    Bidi(crate::text::bidi::Display),
+}

@@ -1,0 +1,133 @@
+//! `marsad watch` (the default): load the store, start the collector, and run
+//! the dashboard in the terminal until the user quits.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::Context;
+use crate::app::effects::{Live, RefreshNow};
+use crate::app::state::Init;
+use crate::app::{Event, Keymap, State};
+use crate::config::Config;
+use crate::store::Store;
+use crate::text::bidi;
+use crate::ui::theme::Theme;
+
+pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
+    let keymap = keymap(&ctx.config)?;
+    let store = ctx.open_store()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(dashboard(ctx.config.clone(), store, keymap))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The keymap of the config, its errors listed one per line.
+pub fn keymap(config: &Config) -> anyhow::Result<Keymap> {
+    Keymap::new(&config.keys).map_err(|errors| {
+        anyhow::anyhow!(
+            "the [keys] table of {}:\n  {}",
+            config.source,
+            errors.join("\n  ")
+        )
+    })
+}
+
+/// Starts the collector on `config`'s feeds: it stores what it finds and its
+/// outcomes reach the app as `Event::Polled`. Returns the "refresh now" handle,
+/// or `None` when no collector runs. `watch` and `demo` both start it here.
+pub async fn start_collector(
+    config: &Config,
+    store: &Store,
+    events: mpsc::Sender<Event>,
+    cancel: CancellationToken,
+) -> anyhow::Result<Option<RefreshNow>> {
+    use std::sync::Arc;
+
+    use crate::classify::Classifier;
+    use crate::feeds::poller::{Collector, Refresh};
+    use crate::pipeline::Pipeline;
+
+    let pipeline = Arc::new(Pipeline::new(Classifier::new(config)?));
+    let collector = Arc::new(Collector::new(&config.settings, pipeline, store.clone())?);
+    let feeds = collector.load(&config.feeds).await?;
+    let (out_tx, mut out_rx) = mpsc::channel(256);
+    let (refresh_tx, refresh_rx) = mpsc::channel(8);
+    tokio::spawn(collector.run(feeds, out_tx, refresh_rx, cancel));
+    tokio::spawn(async move {
+        while let Some(o) = out_rx.recv().await {
+            if events.send(Event::Polled(Box::new(o))).await.is_err() {
+                break;
+            }
+        }
+    });
+    Ok(Some(Box::new(move || {
+        let _ = refresh_tx.try_send(Refresh::All);
+    })))
+}
+
+/// Loads the store and runs the dashboard in the terminal.
+pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::Result<()> {
+    let reader_store = store.clone();
+    let (rows, more, alerts, feeds, max_id) = tokio::task::spawn_blocking(move || {
+        let (rows, more) = crate::app::load::first_page(&reader_store)?;
+        let r = reader_store.reader()?;
+        anyhow::Ok((
+            rows,
+            more,
+            r.alerts(false, 500)?,
+            r.feeds()?,
+            r.max_item_id()?,
+        ))
+    })
+    .await
+    .context("the store loader stopped")?
+    .context("cannot load the store")?;
+
+    let (tx, mut rx) = mpsc::channel::<Event>(4096);
+    let cancel = CancellationToken::new();
+    let refresh = start_collector(&config, &store, tx.clone(), cancel.clone()).await?;
+    crate::tui::spawn_signals(tx.clone(), cancel.clone());
+    let decision = bidi::decide(config.settings.bidi, |k| std::env::var(k).ok());
+    let mut terminal = crate::tui::enter(decision.disable_terminal_bidi)?;
+    let size = terminal.size().unwrap_or_default();
+    let mut state = State::new(
+        &config,
+        Init {
+            rows,
+            alerts,
+            feeds,
+            now: chrono::Utc::now(),
+            display: decision.display,
+            polling: refresh.is_some(),
+            loading: more.is_some(),
+            keymap,
+            theme: Theme::from_env(std::env::var("NO_COLOR").ok()),
+            size: (size.width, size.height),
+        },
+    );
+    state
+        .items
+        .reserve_total(usize::try_from(max_id).unwrap_or(0));
+    if let Some(below) = more {
+        crate::app::load::spawn_backfill(store.clone(), state.taxonomy.clone(), below, tx.clone());
+    }
+    crate::tui::spawn_input(tx.clone(), cancel.clone());
+    crate::tui::spawn_clock(tx.clone(), cancel.clone());
+    let mut effects = Live {
+        store,
+        events: tx,
+        refresh,
+        bdsm: decision.disable_terminal_bidi,
+    };
+    let result = crate::app::run::run(&mut terminal, state, &mut rx, &mut effects).await;
+    cancel.cancel();
+    crate::tui::restore(decision.disable_terminal_bidi);
+    result.map(|_| ())
+}

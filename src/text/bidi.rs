@@ -1,0 +1,452 @@
+//! Putting right-to-left text on a terminal that does not reorder it: wrap a
+//! logical line to a width first, then reorder each display line to visual order
+//! (Unicode bidi algorithm, paragraph direction from the first strong character),
+//! keeping combining marks with their letter and mirroring brackets in RTL runs.
+//! Also decides, from the environment, whether the terminal reorders by itself.
+
+use std::ops::Range;
+
+use unicode_bidi::ParagraphBidiInfo;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthChar;
+
+use crate::config::BidiMode;
+
+/// How lines are sent to the terminal once `auto` is resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Display {
+    /// marsad reorders each line to visual order.
+    App,
+    /// The terminal reorders; lines go out in logical order.
+    Terminal,
+}
+
+impl Display {
+    pub fn toggled(self) -> Display {
+        match self {
+            Display::App => Display::Terminal,
+            Display::Terminal => Display::App,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Display::App => "app",
+            Display::Terminal => "terminal",
+        }
+    }
+}
+
+/// What `auto` found out about the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    pub display: Display,
+    /// Send `ESC[8l` at start: the terminal (VTE) can be told to stop reordering.
+    pub disable_terminal_bidi: bool,
+}
+
+/// Resolves the configured mode with the terminal's environment (`var` looks up
+/// an environment variable, injected for tests).
+pub fn decide(mode: BidiMode, var: impl Fn(&str) -> Option<String>) -> Decision {
+    let app = Decision {
+        display: Display::App,
+        disable_terminal_bidi: false,
+    };
+    match mode {
+        BidiMode::App => Decision {
+            disable_terminal_bidi: var("VTE_VERSION").is_some(),
+            ..app
+        },
+        BidiMode::Terminal => Decision {
+            display: Display::Terminal,
+            disable_terminal_bidi: false,
+        },
+        BidiMode::Auto => {
+            // VTE (GNOME Terminal, Tilix, …) reorders but obeys ESC[8l, which turns
+            // its own reordering off: then marsad does it, the same everywhere.
+            if var("VTE_VERSION").is_some() {
+                return Decision {
+                    display: Display::App,
+                    disable_terminal_bidi: true,
+                };
+            }
+            let program = var("TERM_PROGRAM").unwrap_or_default().to_ascii_lowercase();
+            let reorders = var("KONSOLE_VERSION").is_some()
+                || var("MLTERM").is_some()
+                || program == "mintty"
+                || program == "mlterm";
+            if reorders {
+                Decision {
+                    display: Display::Terminal,
+                    disable_terminal_bidi: false,
+                }
+            } else {
+                app
+            }
+        }
+    }
+}
+
+/// One grapheme of a line in visual order: its bytes in the logical line, and the
+/// mirrored bracket to show instead when it stands in a right-to-left run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Glyph {
+    pub range: Range<usize>,
+    pub mirror: Option<char>,
+}
+
+/// A display line in visual order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisualLine {
+    pub glyphs: Vec<Glyph>,
+    /// The paragraph is right-to-left: align the line right.
+    pub rtl: bool,
+}
+
+impl VisualLine {
+    /// The line as a string, in visual order.
+    pub fn text(&self, logical: &str) -> String {
+        let mut out = String::with_capacity(logical.len());
+        for g in &self.glyphs {
+            match g.mirror {
+                Some(c) => out.push(c),
+                None => out.push_str(logical.get(g.range.clone()).unwrap_or("")),
+            }
+        }
+        out
+    }
+}
+
+fn mirror(c: char) -> Option<char> {
+    Some(match c {
+        '(' => ')',
+        ')' => '(',
+        '[' => ']',
+        ']' => '[',
+        '{' => '}',
+        '}' => '{',
+        '<' => '>',
+        '>' => '<',
+        '«' => '»',
+        '»' => '«',
+        '‹' => '›',
+        '›' => '‹',
+        _ => return None,
+    })
+}
+
+/// The text split into terminal cells: a character with its following
+/// zero-width marks (harakat, shadda), as (byte offset, slice). Cheaper than
+/// full grapheme segmentation and what a terminal draws in one cell.
+pub fn clusters(s: &str) -> Clusters<'_> {
+    Clusters { s, pos: 0 }
+}
+
+pub struct Clusters<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for Clusters<'a> {
+    type Item = (usize, &'a str);
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let rest = self.s.get(self.pos..)?;
+        let mut chars = rest.char_indices();
+        let (_, first) = chars.next()?;
+        let mut end = first.len_utf8();
+        for (i, c) in chars {
+            if c.width() == Some(0) && !c.is_control() {
+                end = i + c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let start = self.pos;
+        self.pos += end;
+        Some((start, &rest[..end]))
+    }
+}
+
+impl DoubleEndedIterator for Clusters<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let rest = self.s.get(self.pos..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        // Walk back over zero-width marks to their base character.
+        let mut start = rest.len();
+        for (i, c) in rest.char_indices().rev() {
+            start = i;
+            if c.width() != Some(0) || c.is_control() {
+                break;
+            }
+        }
+        let piece = &rest[start..];
+        self.s = &self.s[..self.pos + start];
+        Some((self.pos + start, piece))
+    }
+}
+
+/// Whether a text's first strong character is right-to-left.
+pub fn is_rtl(line: &str) -> bool {
+    if !line.chars().any(|c| c as u32 >= 0x0590) {
+        return false;
+    }
+    ParagraphBidiInfo::new(line, None).paragraph_level.is_rtl()
+}
+
+/// Reorders one display line (no line breaks inside) to visual order.
+pub fn visual(line: &str, display: Display) -> VisualLine {
+    let logical = || VisualLine {
+        glyphs: clusters(line)
+            .map(|(i, g)| Glyph {
+                range: i..i + g.len(),
+                mirror: None,
+            })
+            .collect(),
+        rtl: false,
+    };
+    // Fast path: nothing right-to-left can be in a line below U+0590.
+    if display == Display::Terminal || !line.chars().any(|c| c as u32 >= 0x0590) {
+        let mut l = logical();
+        l.rtl = display == Display::Terminal && is_rtl(line);
+        return l;
+    }
+    let info = ParagraphBidiInfo::new(line, None);
+    let rtl = info.paragraph_level.is_rtl();
+    let (levels, runs) = info.visual_runs(0..line.len());
+    let mut glyphs = Vec::with_capacity(line.len() / 2);
+    for run in runs {
+        let Some(text) = line.get(run.clone()) else {
+            continue;
+        };
+        let run_rtl = levels.get(run.start).is_some_and(|l| l.is_rtl());
+        let graphemes = text.grapheme_indices(true).map(|(i, g)| (run.start + i, g));
+        if run_rtl {
+            for (i, g) in graphemes.rev() {
+                let mut cs = g.chars();
+                let single = match (cs.next(), cs.next()) {
+                    (Some(c), None) => mirror(c),
+                    _ => None,
+                };
+                glyphs.push(Glyph {
+                    range: i..i + g.len(),
+                    mirror: single,
+                });
+            }
+        } else {
+            glyphs.extend(graphemes.map(|(i, g)| Glyph {
+                range: i..i + g.len(),
+                mirror: None,
+            }));
+        }
+    }
+    VisualLine { glyphs, rtl }
+}
+
+/// Reorders a display line and returns it as a string.
+pub fn visual_string(line: &str, display: Display) -> String {
+    visual(line, display).text(line)
+}
+
+/// Display width in terminal cells (combining marks count zero). Counted per
+/// character: `unicode-width` gives lam-alef one cell as a ligature, but once
+/// reordered (or on a terminal that does not shape) they take two.
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Breaks a logical text into display lines of at most `width` cells, at spaces
+/// where possible; returns byte ranges of `text` (newlines end lines).
+pub fn wrap(text: &str, width: usize) -> Vec<Range<usize>> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut base = 0;
+    for para in text.split('\n') {
+        let mut start = 0;
+        let mut used = 0;
+        let mut last_space: Option<usize> = None;
+        let mut iter = para.grapheme_indices(true).peekable();
+        if para.is_empty() {
+            lines.push(base..base);
+        }
+        while let Some((i, g)) = iter.next() {
+            let w = self::width(g);
+            if used + w > width && i > start {
+                let cut = match last_space {
+                    Some(s) if s > start => s,
+                    _ => i,
+                };
+                lines.push(base + start..base + trim_end(para, start, cut));
+                start = if para[cut..].starts_with(' ') {
+                    cut + 1
+                } else {
+                    cut
+                };
+                used = para.get(start..i).map_or(0, self::width);
+                last_space = None;
+            }
+            if g == " " {
+                last_space = Some(i);
+            }
+            used += w;
+            if iter.peek().is_none() {
+                lines.push(base + start..base + para.len());
+            }
+        }
+        base += para.len() + 1;
+    }
+    lines
+}
+
+fn trim_end(para: &str, start: usize, end: usize) -> usize {
+    let s = &para[start..end];
+    start + s.trim_end_matches(' ').len()
+}
+
+/// The longest prefix of `s` that fits in `width` cells, with `…` when cut.
+pub fn truncate(s: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    if self::width(s) <= width {
+        return s.into();
+    }
+    if width == 0 {
+        return "".into();
+    }
+    let mut used = 0;
+    let mut end = 0;
+    for (i, g) in s.grapheme_indices(true) {
+        let w = self::width(g);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        end = i + g.len();
+    }
+    format!("{}…", &s[..end]).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> String {
+        visual_string(s, Display::App)
+    }
+
+    #[test]
+    fn latin_is_untouched() {
+        assert_eq!(
+            v("Iran talks in Muscat (Oman)"),
+            "Iran talks in Muscat (Oman)"
+        );
+        assert!(!visual("Iran talks", Display::App).rtl);
+    }
+
+    #[test]
+    fn arabic_is_reversed_and_flagged_rtl() {
+        let l = visual("إيران تخصيب", Display::App);
+        assert!(l.rtl);
+        assert_eq!(l.text("إيران تخصيب"), "بيصخت ناريإ");
+    }
+
+    #[test]
+    fn numbers_and_percent_keep_their_order() {
+        // After Arabic letters digits are Arabic numbers (rule W2), so the percent
+        // sign stays on their right-to-left side, as browsers show it: "%60".
+        assert_eq!(v("تخصيب بنسبة 60% في إيران"), "ناريإ يف %60 ةبسنب بيصخت");
+        assert_eq!(v("إيران 2025"), "2025 ناريإ");
+    }
+
+    #[test]
+    fn english_names_inside_arabic_read_left_to_right() {
+        assert_eq!(v("صفقة F-35 مع ترامب"), "بمارت عم F-35 ةقفص");
+        assert_eq!(
+            v("محادثات Witkoff وعراقجي في مسقط"),
+            "طقسم يف يجقارعو Witkoff تاثداحم"
+        );
+    }
+
+    #[test]
+    fn brackets_are_mirrored_in_rtl_runs() {
+        assert_eq!(v("مسقط (عُمان)"), "(نامعُ) طقسم");
+    }
+
+    #[test]
+    fn diacritics_stay_after_their_letter() {
+        // شدّة and kasra follow their base letter in the output stream.
+        assert_eq!(v("التَّخْصِيب"), "بيصِخْتَّلا");
+        assert_eq!(width("التَّخْصِيب"), 7);
+        // Lam-alef stays two cells.
+        assert_eq!(width("لا"), 2);
+    }
+
+    #[test]
+    fn english_paragraph_with_arabic_word() {
+        assert_eq!(v("Talks on تخصيب today"), "Talks on بيصخت today");
+        assert!(!visual("Talks on تخصيب today", Display::App).rtl);
+    }
+
+    #[test]
+    fn terminal_mode_passes_logical_order() {
+        let l = visual("إيران 60%", Display::Terminal);
+        assert_eq!(l.text("إيران 60%"), "إيران 60%");
+        assert!(l.rtl);
+    }
+
+    #[test]
+    fn wrap_then_reorder_keeps_first_words_on_first_line() {
+        let t = "المحادثات النووية بين إيران والولايات المتحدة";
+        let lines = wrap(t, 20);
+        let first = &t[lines[0].clone()];
+        assert_eq!(first, "المحادثات النووية");
+        assert_eq!(v(first), "ةيوونلا تاثداحملا");
+        assert!(lines.iter().all(|r| width(&t[r.clone()]) <= 20));
+    }
+
+    #[test]
+    fn wrap_breaks_long_words_and_keeps_newlines() {
+        assert_eq!(wrap("abcdef", 4), vec![0..4, 4..6]);
+        assert_eq!(wrap("ab\ncd", 10), vec![0..2, 3..5]);
+    }
+
+    #[test]
+    fn clusters_keep_marks_with_their_letter_both_ways() {
+        let t = "تَّخ a";
+        let fwd: Vec<&str> = clusters(t).map(|(_, c)| c).collect();
+        assert_eq!(fwd, vec!["تَّ", "خ", " ", "a"]);
+        let back: Vec<&str> = clusters(t).rev().map(|(_, c)| c).collect();
+        assert_eq!(back, vec!["a", " ", "خ", "تَّ"]);
+        assert_eq!(
+            clusters("\u{064E}ب").count(),
+            2,
+            "a leading mark stands alone"
+        );
+    }
+
+    #[test]
+    fn truncate_adds_ellipsis() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+    }
+
+    #[test]
+    fn auto_mode_reads_the_terminal() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let d = decide(BidiMode::Auto, env(&[("VTE_VERSION", "7600")]));
+        assert_eq!(d.display, Display::App);
+        assert!(d.disable_terminal_bidi);
+        let d = decide(BidiMode::Auto, env(&[("KONSOLE_VERSION", "230800")]));
+        assert_eq!(d.display, Display::Terminal);
+        let d = decide(BidiMode::Auto, env(&[("TERM_PROGRAM", "kitty")]));
+        assert_eq!(d.display, Display::App);
+        assert!(!d.disable_terminal_bidi);
+        let d = decide(BidiMode::Terminal, env(&[]));
+        assert_eq!(d.display, Display::Terminal);
+    }
+}

@@ -1,0 +1,339 @@
+//! The app's state: actions in, state out. No terminal, no store.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use marsad::app::items::PaneKind;
+use marsad::app::run::{Recorded, handle};
+use marsad::app::state::View;
+use marsad::app::{Action, Effect, Event};
+use marsad::feeds::PollOutcome;
+use marsad::model::{Classification, FiredAlert, ItemId, Label, StoredItem};
+
+fn ids_in(s: &marsad::app::State, pane: usize) -> Vec<i64> {
+    s.panes[pane]
+        .items
+        .iter()
+        .map(|i| s.items.get(*i).unwrap().id.0)
+        .collect()
+}
+
+fn stored(id: i64, title: &str, topic: &str, alert: Option<&str>) -> StoredItem {
+    StoredItem {
+        id: ItemId(id),
+        feed: "Reuters".into(),
+        source: "Reuters".into(),
+        guid: None,
+        link: None,
+        title: title.into(),
+        text: String::new(),
+        published: Some(support::now()),
+        fetched: support::now(),
+        read: false,
+        labels: Classification {
+            lang: "en".into(),
+            topics: vec![Label {
+                id: topic.into(),
+                evidence: vec![],
+            }],
+            parties: vec![],
+            alerts: alert
+                .map(|a| Label {
+                    id: a.into(),
+                    evidence: vec![],
+                })
+                .into_iter()
+                .collect(),
+        },
+    }
+}
+
+fn outcome(new: Vec<StoredItem>, fired: Vec<FiredAlert>) -> Box<PollOutcome> {
+    Box::new(PollOutcome {
+        feed: "Reuters".into(),
+        finished: support::now(),
+        new,
+        fired,
+        not_modified: false,
+        error: None,
+    })
+}
+
+#[test]
+fn panes_follow_the_config_topics_newest_first() {
+    let s = support::state((160, 48));
+    assert_eq!(s.panes.len(), 7, "other is hidden by default");
+    assert_eq!(s.panes[0].kind, PaneKind::Topic(0));
+    assert_eq!(ids_in(&s, 0), vec![1, 2, 10]);
+    assert_eq!(s.panes[0].unread, 3);
+    // Items of the last 24 hours are counted per hour; 11:55 is in the last hour.
+    assert_eq!(s.panes[0].hours[23], 2);
+}
+
+#[test]
+fn text_filter_normalizes_arabic_and_applies_to_every_pane() {
+    let mut s = support::state((160, 48));
+    s.update(Action::Search);
+    assert!(s.typing);
+    for c in "هجوم".chars() {
+        s.update(Action::Type(c));
+    }
+    let all: Vec<i64> = (0..s.panes.len()).flat_map(|p| ids_in(&s, p)).collect();
+    assert_eq!(all, vec![11, 11], "الهجوم is found in its two panes");
+    // Typing keeps `q` a letter, not quit.
+    s.update(Action::Backspace);
+    assert_eq!(s.filter.text, "هجو");
+    s.update(Action::Back);
+    assert!(!s.typing);
+    assert!(s.filter.text.is_empty());
+    assert_eq!(ids_in(&s, 0), vec![1, 2, 10]);
+}
+
+#[test]
+fn party_filter_and_clear() {
+    let mut s = support::state((160, 48));
+    s.update(Action::PickParty);
+    s.update(Action::Down);
+    s.update(Action::Down); // any, US, Iran
+    s.update(Action::Open);
+    assert_eq!(s.filter.party, Some(1));
+    assert!(s.picker.is_none());
+    assert_eq!(ids_in(&s, 6), vec![6]);
+    s.update(Action::ClearFilters);
+    assert_eq!(s.filter.party, None);
+}
+
+#[test]
+fn topic_picker_hides_a_pane_and_shows_other() {
+    let mut s = support::state((160, 48));
+    s.update(Action::PickTopics);
+    s.update(Action::MarkRead); // toggles the first topic
+    assert_eq!(s.panes.len(), 6);
+    for _ in 0..7 {
+        s.update(Action::Down);
+    }
+    s.update(Action::Open); // the "other" entry
+    assert_eq!(s.panes.last().unwrap().kind, PaneKind::Other);
+    assert_eq!(ids_in(&s, s.panes.len() - 1), vec![9]);
+    s.update(Action::Back);
+    assert!(s.picker.is_none());
+}
+
+#[test]
+fn live_items_do_not_move_the_selection() {
+    let mut s = support::state((160, 48));
+    s.update(Action::Jump(0));
+    assert_eq!(s.selected_item().unwrap().id, ItemId(1));
+    s.update(Action::Polled(outcome(
+        vec![stored(100, "Fresh nuclear item", "nuclear", None)],
+        vec![],
+    )));
+    assert_eq!(ids_in(&s, 0), vec![100, 1, 2, 10]);
+    assert_eq!(
+        s.selected_item().unwrap().id,
+        ItemId(1),
+        "still the same item"
+    );
+    assert_eq!(s.panes[0].fresh, 1);
+    s.update(Action::Down);
+    assert_eq!(s.selected_item().unwrap().id, ItemId(2));
+}
+
+#[test]
+fn a_fired_alert_rings_flashes_and_is_acknowledged() {
+    let mut s = support::state((160, 48));
+    let before = s.open_alerts();
+    s.update(Action::Polled(outcome(
+        vec![stored(101, "Talks in Muscat", "diplomacy", Some("muscat"))],
+        vec![FiredAlert {
+            alert: "muscat".into(),
+            item: ItemId(101),
+            fired_at: support::now(),
+            quiet: false,
+            acknowledged: false,
+        }],
+    )));
+    assert_eq!(s.effects, vec![Effect::Bell]);
+    assert_eq!(s.open_alerts(), before + 1);
+    assert!(!s.alerts[0].seen);
+    s.update(Action::Tick(support::now()));
+    assert!(s.flash && s.dirty);
+    s.effects.clear();
+    s.update(Action::Alerts);
+    assert_eq!(s.view, View::Alerts);
+    assert!(s.alerts.iter().all(|a| a.seen));
+    s.update(Action::Acknowledge);
+    assert_eq!(
+        s.effects,
+        vec![Effect::Acknowledge(Some(vec![ItemId(101)]))]
+    );
+    s.update(Action::AcknowledgeAll);
+    assert_eq!(s.open_alerts(), 0);
+    s.update(Action::Back);
+    assert_eq!(s.view, View::Grid);
+}
+
+#[test]
+fn quiet_alerts_do_not_ring() {
+    let mut s = support::state((160, 48));
+    s.update(Action::Polled(outcome(
+        vec![stored(102, "Old Muscat item", "diplomacy", Some("muscat"))],
+        vec![FiredAlert {
+            alert: "muscat".into(),
+            item: ItemId(102),
+            fired_at: support::now(),
+            quiet: true,
+            acknowledged: false,
+        }],
+    )));
+    assert!(s.effects.is_empty());
+}
+
+#[test]
+fn open_marks_read_and_loads_then_back() {
+    let mut s = support::state((160, 48));
+    s.update(Action::Open);
+    assert_eq!(s.view, View::Detail);
+    assert_eq!(
+        s.effects,
+        vec![
+            Effect::Load(ItemId(1)),
+            Effect::MarkRead(vec![ItemId(1)], true)
+        ]
+    );
+    assert!(s.items.by_id(ItemId(1)).unwrap().read);
+    s.update(Action::Back);
+    assert_eq!(s.view, View::Grid);
+    assert!(s.detail.is_none());
+}
+
+#[test]
+fn mark_read_toggles() {
+    let mut s = support::state((160, 48));
+    s.update(Action::MarkRead);
+    s.update(Action::MarkRead);
+    assert_eq!(
+        s.effects,
+        vec![
+            Effect::MarkRead(vec![ItemId(1)], true),
+            Effect::MarkRead(vec![ItemId(1)], false)
+        ]
+    );
+}
+
+#[test]
+fn links_open_only_over_http() {
+    let mut s = support::state((160, 48));
+    // From the grid the link is read from the store by the loop.
+    s.update(Action::OpenLink);
+    assert_eq!(s.effects, vec![Effect::OpenItemLink(ItemId(1))]);
+    // In the detail view the loaded item's link is checked and opened.
+    s.update(Action::Open);
+    let mut item = stored(1, "x", "nuclear", None);
+    item.link = Some("javascript:alert(1)".into());
+    s.update(Action::Loaded(Box::new(item.clone())));
+    s.effects.clear();
+    s.update(Action::OpenLink);
+    assert!(s.effects.is_empty());
+    assert_eq!(s.status.as_deref(), Some("only http(s) links are opened"));
+    item.link = Some("https://example.org/1".into());
+    s.update(Action::Loaded(Box::new(item)));
+    s.update(Action::OpenLink);
+    assert_eq!(
+        s.effects,
+        vec![Effect::OpenLink("https://example.org/1".into())]
+    );
+}
+
+#[test]
+fn a_quiet_tick_does_not_redraw() {
+    let mut s = support::state((160, 48));
+    s.update(Action::AcknowledgeAll);
+    s.dirty = false;
+    s.update(Action::Tick(support::now() + chrono::Duration::seconds(1)));
+    assert!(!s.dirty);
+    s.update(Action::Tick(support::now() + chrono::Duration::seconds(61)));
+    assert!(s.dirty, "the clock's minute changed");
+}
+
+#[test]
+fn keys_go_through_the_keymap_and_q_types_while_searching() {
+    let mut s = support::state((160, 48));
+    let mut fx = Recorded::default();
+    let key = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    handle(&mut s, key('/'), &mut fx);
+    handle(&mut s, key('q'), &mut fx);
+    assert!(!s.quit);
+    assert_eq!(s.filter.text, "q");
+    handle(
+        &mut s,
+        Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        &mut fx,
+    );
+    handle(&mut s, key('q'), &mut fx);
+    assert!(s.quit);
+}
+
+#[tokio::test]
+async fn the_loop_coalesces_a_burst_and_quits() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let s = support::state((80, 24));
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    for i in 0..20 {
+        tx.send(Event::Polled(outcome(
+            vec![stored(200 + i, "Burst item", "nuclear", None)],
+            vec![],
+        )))
+        .await
+        .unwrap();
+    }
+    tx.send(Event::Key(KeyEvent::new(
+        KeyCode::Char('q'),
+        KeyModifiers::NONE,
+    )))
+    .await
+    .unwrap();
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut fx = Recorded::default();
+    let end = marsad::app::run::run(&mut term, s, &mut rx, &mut fx)
+        .await
+        .unwrap();
+    assert!(end.quit);
+    assert_eq!(end.panes[0].items.len(), 23);
+}
+
+#[test]
+fn a_burst_rings_once_through_the_flood_gate() {
+    let mut s = support::state((160, 48));
+    for i in 0..3 {
+        let id = 300 + i;
+        s.update(Action::Polled(outcome(
+            vec![stored(id, "Muscat again", "diplomacy", Some("muscat"))],
+            vec![FiredAlert {
+                alert: "muscat".into(),
+                item: ItemId(id),
+                fired_at: support::now(),
+                quiet: false,
+                acknowledged: false,
+            }],
+        )));
+    }
+    let bells = s.effects.iter().filter(|e| **e == Effect::Bell).count();
+    assert_eq!(bells, 1, "{:?}", s.effects);
+    assert_eq!(s.open_alerts(), 4);
+}
+
+#[test]
+fn clicking_a_pane_focuses_it_and_the_wheel_moves_the_selection() {
+    let mut s = support::state((160, 48));
+    // 160 columns: four panes a row, each 40 wide; the second row starts at y 24.
+    s.update(Action::Click(45, 5));
+    assert_eq!(s.focus, 1);
+    s.update(Action::Click(5, 30));
+    assert_eq!(s.focus, 4);
+    s.update(Action::Scroll(1));
+    assert_eq!(s.selected_pos(4), 1);
+}

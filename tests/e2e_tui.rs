@@ -1,0 +1,243 @@
+//! End to end: the real `marsad` binary in a real pseudo-terminal, the screen
+//! read back with `vt100`. A temp store (seeded on first open), a test config,
+//! and HOME/XDG folders in a temp dir. Waits poll the screen with a deadline.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+/// The shipped watch with its feeds replaced by `feeds`.
+fn config(dir: &Path, feeds: &str) -> std::path::PathBuf {
+    let shipped =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/feeds.toml")).unwrap();
+    let mut table: toml::Table = toml::from_str(&shipped).unwrap();
+    table.remove("feed");
+    let mut text = toml::to_string(&table).unwrap();
+    text.push_str(feeds);
+    let path = dir.join("watch.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+struct Session {
+    parser: vt100::Parser,
+    output: mpsc::Receiver<Vec<u8>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _dir: tempfile::TempDir,
+}
+
+impl Session {
+    fn start(cols: u16, rows: u16, feeds: &str) -> Session {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = config(dir.path(), feeds);
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_marsad"));
+        cmd.arg("--store");
+        cmd.arg(dir.path().join("store.db"));
+        cmd.arg("--config");
+        cmd.arg(&cfg);
+        cmd.cwd(dir.path());
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("HOME", dir.path());
+        for v in [
+            "XDG_CONFIG_HOME",
+            "XDG_DATA_HOME",
+            "XDG_STATE_HOME",
+            "XDG_CACHE_HOME",
+        ] {
+            cmd.env(v, dir.path().join(v));
+        }
+        cmd.env_remove("MARSAD_CONFIG");
+        cmd.env_remove("MARSAD_STORE");
+        cmd.env_remove("VTE_VERSION");
+        cmd.env_remove("KONSOLE_VERSION");
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let (tx, output) = mpsc::channel();
+        std::thread::spawn(move || {
+            // Keep the master alive as long as the reader runs.
+            let _master = pty.master;
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Session {
+            parser: vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0),
+            output,
+            writer,
+            child,
+            _dir: dir,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Reads output until `pred` holds for the screen, or fails at the deadline.
+    fn wait_for(&mut self, what: &str, pred: impl Fn(&vt100::Screen) -> bool) {
+        let end = Instant::now() + DEADLINE;
+        while !pred(self.parser.screen()) {
+            let left = end.saturating_duration_since(Instant::now());
+            match self.output.recv_timeout(left) {
+                Ok(bytes) => self.parser.process(&bytes),
+                Err(_) => panic!("timed out waiting for {what}; screen:\n{}", self.screen()),
+            }
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Reads until the program has exited and its output is drained.
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let end = Instant::now() + DEADLINE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                while let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(200)) {
+                    self.parser.process(&bytes);
+                }
+                return status;
+            }
+            let left = end.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "marsad did not exit; screen:\n{}",
+                self.screen()
+            );
+            if let Ok(bytes) = self
+                .output
+                .recv_timeout(left.min(Duration::from_millis(50)))
+            {
+                self.parser.process(&bytes);
+            }
+        }
+    }
+}
+
+#[test]
+fn panes_show_seeds_a_key_filters_and_q_restores_the_terminal() {
+    let mut s = Session::start(
+        100,
+        30,
+        "\n[[feed]]\nname = \"Loopback\"\nurl = \"http://127.0.0.1:9/feed.xml\"\n",
+    );
+    // The seeds fill the panes of the shipped watch.
+    s.wait_for("the panes", |sc| {
+        let c = sc.contents();
+        c.contains("1 Nuclear") && c.contains("Diplomacy") && c.contains("●")
+    });
+    assert!(s.parser.screen().alternate_screen());
+    assert!(s.parser.screen().hide_cursor());
+
+    // `/` then a word filters every pane; the header shows the filter.
+    s.send("/zzqx");
+    s.wait_for("the text filter", |sc| {
+        sc.contents().contains("filter: /zzqx")
+    });
+    s.wait_for("emptied panes", |sc| {
+        sc.contents().matches("nothing yet").count() >= 7
+    });
+    // Esc clears it; `a` opens the alerts list.
+    s.send("\x1b");
+    s.wait_for("the filter cleared", |sc| {
+        !sc.contents().contains("filter:")
+    });
+    s.send("a");
+    s.wait_for("the alerts list", |sc| sc.contents().contains("alerts ·"));
+    s.send("\x1b");
+    s.wait_for("the grid again", |sc| sc.contents().contains("1 Nuclear"));
+
+    s.send("q");
+    let status = s.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    let sc = s.parser.screen();
+    assert!(!sc.alternate_screen(), "alternate screen left");
+    assert!(!sc.hide_cursor(), "cursor shown again");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut s = Session::start(80, 24, "");
+    s.wait_for("the panes", |sc| sc.contents().contains("1 Nuclear"));
+    let pid = s.child.process_id().unwrap();
+    let ok = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    s.wait_exit();
+    let sc = s.parser.screen();
+    assert!(!sc.alternate_screen());
+    assert!(!sc.hide_cursor());
+}
+
+/// A loopback feed server with one item naming Muscat.
+fn serve_feed() -> (std::net::SocketAddr, std::thread::JoinHandle<()>) {
+    const RSS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Loopback</title><link>http://127.0.0.1/</link><description>test</description>
+<item><title>Iran and US envoys meet in Muscat for nuclear talks</title><link>http://127.0.0.1/a1</link>
+<guid>a1</guid><description>Talks on enrichment resumed in Muscat, Oman.</description></item>
+</channel></rss>"#;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let handle = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let app = axum::Router::new().route(
+                "/feed.xml",
+                axum::routing::get(|| async { ([("content-type", "application/rss+xml")], RSS) }),
+            );
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    (addr, handle)
+}
+
+#[test]
+fn a_new_item_with_muscat_raises_an_alert() {
+    let (addr, _server) = serve_feed();
+    let mut s = Session::start(
+        120,
+        30,
+        &format!("\n[[feed]]\nname = \"Loopback\"\nurl = \"http://{addr}/feed.xml\"\n"),
+    );
+    s.wait_for("the alert strip", |sc| {
+        let c = sc.contents();
+        c.contains("⚑") && c.contains("Iran and US envoys meet in Muscat")
+    });
+    s.send("q");
+    s.wait_exit();
+}
