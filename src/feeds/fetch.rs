@@ -290,9 +290,33 @@ impl Fetcher {
         if e.is_timeout() {
             FetchError::Timeout(self.timeout)
         } else {
-            FetchError::Network(chain(&e))
+            FetchError::Network(network_error(&e))
         }
     }
+}
+
+/// A network failure in a few words: the URL is left out (the feed's row names
+/// it) and so is hyper's wrapper text, so the cause itself fits on one line,
+/// e.g. "cannot connect: dns error: failed to lookup address information".
+fn network_error(e: &reqwest::Error) -> String {
+    let what = if e.is_connect() {
+        "cannot connect"
+    } else if e.is_body() || e.is_decode() {
+        "reading the body failed"
+    } else {
+        "request failed"
+    };
+    let mut parts = vec![what.to_string()];
+    let mut cur = std::error::Error::source(e);
+    while let Some(c) = cur {
+        let s = c.to_string();
+        let wrapper = s.starts_with("client error (") || s.starts_with("error sending request");
+        if !wrapper && !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+        cur = c.source();
+    }
+    crate::pipeline::one_line(&parts.join(": "))
 }
 
 /// The URL names a loopback, private, link-local or unspecified address (or
