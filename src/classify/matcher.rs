@@ -155,7 +155,7 @@ impl Matcher {
         while i < bytes.len() {
             let b = bytes[i];
             let (cb, len) = if b < 0x80 {
-                (b, 1)
+                (COMPACT_ASCII[usize::from(b)], 1)
             } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
                 let cp = ((usize::from(b) & 0x1F) << 6) | (usize::from(bytes[i + 1]) & 0x3F);
                 (COMPACT_ARABIC[cp - 0x600], 2)
@@ -275,19 +275,39 @@ impl Matcher {
     }
 }
 
-/// One byte standing for a character of a key: ASCII as itself, Arabic letters
-/// and marks U+0620..U+065F as 0x80..0xBF, other Arabic-block characters folded
-/// into 0xC0..0xFE, anything else 0xFF. Distinct for every ASCII and Arabic
-/// letter; where bytes collide, matches are checked against the key itself.
+/// One byte standing for a character of a key, what the automaton reads: Arabic
+/// letters U+0621..=U+064A as 1..=42 and Latin letters (either case) as 1..=26,
+/// digits as 43..=52, a few ASCII signs each their own, everything else 58 or
+/// 59. The values are few and dense, so the automaton has few byte classes and
+/// a small table that stays in cache. Latin and Arabic letters share values:
+/// every candidate is compared with the key itself.
 const fn compact_byte(c: char) -> u8 {
     let cp = c as u32;
     match cp {
-        0..=0x7F => cp as u8,
-        0x620..=0x65F => (0x80 + (cp - 0x620)) as u8,
-        0x660..=0x6FF => (0xC0 + (cp - 0x660) % 0x3F) as u8,
-        _ => 0xFF,
+        0x61..=0x7A => (cp - 0x61 + 1) as u8,
+        0x41..=0x5A => (cp - 0x41 + 1) as u8,
+        0x30..=0x39 => (cp - 0x30 + 43) as u8,
+        0x20 => 53,
+        0x27 => 54,
+        0x2E => 55,
+        0x2D => 56,
+        0x00..=0x7F => 57,
+        0x621..=0x64A => (cp - 0x621 + 1) as u8,
+        0x600..=0x6FF => 59,
+        _ => 58,
     }
 }
+
+/// [`compact_byte`] of ASCII.
+static COMPACT_ASCII: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = compact_byte(i as u8 as char);
+        i += 1;
+    }
+    t
+};
 
 /// [`compact_byte`] of U+0600..=U+06FF.
 static COMPACT_ARABIC: [u8; 256] = {
@@ -296,7 +316,7 @@ static COMPACT_ARABIC: [u8; 256] = {
     while i < 256 {
         t[i] = match char::from_u32(0x600 + i as u32) {
             Some(c) => compact_byte(c),
-            None => 0xFF,
+            None => 59,
         };
         i += 1;
     }
