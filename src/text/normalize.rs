@@ -109,29 +109,27 @@ impl Normalized {
                 i = j;
                 continue;
             }
-            // Arabic block (two bytes, lead 0xD8..=0xDB): folded through a table.
-            if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
-                let cp = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
-                let action = ARABIC[(cp - 0x600) as usize];
-                if action != SLOW {
-                    match LETTER_CLASS[(cp - 0x600) as usize] {
-                        1 => self.letters.arabic += 1,
-                        2 => {
-                            self.letters.arabic += 1;
-                            self.letters.persian += 1;
-                        }
-                        _ => {}
+            // A run of the Arabic block (two bytes, lead 0xD8..=0xDB), folded
+            // through a table; stops at a character needing the slow path.
+            if (0xD8..=0xDB).contains(&b) {
+                let (mut arabic, mut persian) = (0usize, 0usize);
+                let mut j = i;
+                while j + 1 < bytes.len() && (0xD8..=0xDB).contains(&bytes[j]) {
+                    let idx = (((usize::from(bytes[j]) & 0x1F) << 6)
+                        | (usize::from(bytes[j + 1]) & 0x3F))
+                        - 0x600;
+                    let action = ARABIC[idx];
+                    if action == SLOW {
+                        break;
                     }
+                    let class = LETTER_CLASS[idx];
+                    arabic += usize::from(class != 0);
+                    persian += usize::from(class == 2);
                     if action != DEL {
-                        let to = if action == KEEP {
-                            cp
-                        } else {
-                            u32::from(action)
-                        };
-                        let c = char::from_u32(to).unwrap_or('\u{FFFD}');
+                        let c = FOLDED[idx];
                         if with_map {
-                            let at = i as u32;
-                            if to < 0x80 {
+                            let at = j as u32;
+                            if c.is_ascii() {
                                 self.map.push(at);
                             } else {
                                 self.map.extend_from_slice(&[at, at]);
@@ -140,7 +138,12 @@ impl Normalized {
                         self.key.push(c);
                         space = false;
                     }
-                    i += 2;
+                    j += 2;
+                }
+                self.letters.arabic += arabic;
+                self.letters.persian += persian;
+                if j > i {
+                    i = j;
                     continue;
                 }
             }
@@ -265,6 +268,24 @@ const SLOW: u16 = 2;
 /// U+0600..=U+06FF: deleted, kept, needing the slow path (marks that compose,
 /// compatibility characters), or the code point it folds to.
 static ARABIC: [u16; 256] = arabic_table();
+
+/// U+0600..=U+06FF: the character each folds to (where [`ARABIC`] is neither
+/// [`DEL`] nor [`SLOW`]).
+static FOLDED: [char; 256] = {
+    let mut t = ['\u{FFFD}'; 256];
+    let mut i = 0;
+    while i < 256 {
+        let to = match ARABIC[i] {
+            KEEP => 0x600 + i as u32,
+            a => a as u32,
+        };
+        if let Some(c) = char::from_u32(to) {
+            t[i] = c;
+        }
+        i += 1;
+    }
+    t
+};
 
 /// U+0600..=U+06FF for language detection: 1 an Arabic-script letter, 2 a letter
 /// only Persian uses (پ چ ژ گ ک ی), 0 anything else.
