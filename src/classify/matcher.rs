@@ -5,11 +5,13 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::{self, DFA};
+use aho_corasick::{Anchored, MatchKind};
 
 use super::forms::{self, Head, Script, Tail, Term};
 use crate::model::Field;
-use crate::text::{Normalized, compact, is_deleted, is_word_char};
+use crate::text::{Normalized, is_deleted, is_word_char};
 
 /// Longest run of proclitics before a stem, in characters (وبال, فكال).
 const MAX_HEAD_CHARS: usize = 4;
@@ -54,9 +56,11 @@ struct PatternInfo {
 
 /// The compiled automaton and the forms of its patterns.
 pub struct Matcher {
-    ac: AhoCorasick,
+    dfa: DFA,
     /// Automaton pattern id → the keys beginning with that prefix.
     groups: Vec<Vec<u32>>,
+    /// Automaton pattern id → its length in characters (1..=4).
+    prefix_len: Vec<usize>,
     keys: Vec<Key>,
     terms: Vec<Term>,
 }
@@ -64,11 +68,10 @@ pub struct Matcher {
 /// A distinct normalized key and the patterns (term, forms) that share it.
 struct Key {
     key: String,
-    compact_len: usize,
     infos: Vec<PatternInfo>,
 }
 
-/// How many compact bytes of each key the automaton holds.
+/// How many characters of each key the automaton holds.
 const AUTOMATON_PREFIX: usize = 4;
 
 impl Matcher {
@@ -79,7 +82,6 @@ impl Matcher {
             for p in term.patterns() {
                 let k = *index.entry(p.key.clone()).or_insert_with(|| {
                     keys.push(Key {
-                        compact_len: compact(&p.key).len(),
                         key: p.key.clone(),
                         infos: Vec::new(),
                     });
@@ -101,13 +103,14 @@ impl Matcher {
                 }
             }
         }
-        // The automaton holds only the first bytes of each compact key: a small
-        // automaton stays in cache; the rest of the key is compared on a hit.
+        // The automaton holds only the first characters of each key, one byte
+        // each ([`compact_byte`]): a small automaton stays in cache; the rest of
+        // the key is compared on a hit.
         let mut prefixes: Vec<Vec<u8>> = Vec::new();
         let mut groups: Vec<Vec<u32>> = Vec::new();
         let mut by_prefix: HashMap<Vec<u8>, usize> = HashMap::new();
         for (ki, k) in keys.iter().enumerate() {
-            let mut c = compact(&k.key);
+            let mut c: Vec<u8> = k.key.chars().map(compact_byte).collect();
             c.truncate(AUTOMATON_PREFIX);
             let g = *by_prefix.entry(c.clone()).or_insert_with(|| {
                 prefixes.push(c);
@@ -116,17 +119,17 @@ impl Matcher {
             });
             groups[g].push(ki as u32);
         }
-        let ac = AhoCorasickBuilder::new()
+        let dfa = dfa::Builder::new()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
             // Arabic patterns all start with the same few bytes: a prefilter on
             // start bytes would fire at every letter.
             .prefilter(false)
             .build(&prefixes)
             .map_err(|e| format!("cannot build the matcher: {e}"))?;
         Ok(Matcher {
-            ac,
+            dfa,
             groups,
+            prefix_len: prefixes.iter().map(Vec::len).collect(),
             keys,
             terms,
         })
@@ -139,28 +142,56 @@ impl Matcher {
     /// Appends to `out` the hits of every term in one field.
     pub fn scan(&self, field: Field, n: &Normalized, orig: &str, out: &mut Vec<Hit>) {
         let key = n.key.as_str();
-        for m in self.ac.find_overlapping_iter(&n.compact) {
-            let cs = m.start();
-            for &ki in &self.groups[m.pattern().as_usize()] {
-                let k = &self.keys[ki as usize];
-                let ce = cs + k.compact_len;
-                if ce > n.compact.len() {
-                    continue;
+        let bytes = key.as_bytes();
+        let dfa = &self.dfa;
+        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+            return;
+        };
+        // Overlapping search over one byte per character; `starts` holds the key
+        // offsets of the last four characters (a pattern is at most four).
+        let mut starts = [0usize; AUTOMATON_PREFIX];
+        let mut ci = 0usize;
+        let mut i = 0usize;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (cb, len) = if b < 0x80 {
+                (COMPACT_ASCII[usize::from(b)], 1)
+            } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
+                let cp = ((usize::from(b) & 0x1F) << 6) | (usize::from(bytes[i + 1]) & 0x3F);
+                (COMPACT_ARABIC[cp - 0x600], 2)
+            } else {
+                match key[i..].chars().next() {
+                    Some(c) => (compact_byte(c), c.len_utf8()),
+                    None => break,
                 }
-                let (s, e) = (n.key_offset(cs), n.key_offset(ce));
-                if key.as_bytes().get(s..e) != Some(k.key.as_bytes()) {
-                    continue;
-                }
-                for p in &k.infos {
-                    if let Some((ws, we)) = self.check(p, key, s, e)
-                        && self.check_original(p.term, n, orig, s, e)
-                    {
-                        out.push(Hit {
-                            field,
-                            start: ws as u32,
-                            end: we as u32,
-                            term: p.term,
-                        });
+            };
+            starts[ci % AUTOMATON_PREFIX] = i;
+            ci += 1;
+            i += len;
+            sid = dfa.next_state(Anchored::No, sid, cb);
+            if !dfa.is_special(sid) || !dfa.is_match(sid) {
+                continue;
+            }
+            for mi in 0..dfa.match_len(sid) {
+                let pid = dfa.match_pattern(sid, mi).as_usize();
+                let s = starts[(ci - self.prefix_len[pid]) % AUTOMATON_PREFIX];
+                for &ki in &self.groups[pid] {
+                    let k = &self.keys[ki as usize];
+                    let e = s + k.key.len();
+                    if bytes.get(s..e) != Some(k.key.as_bytes()) {
+                        continue;
+                    }
+                    for p in &k.infos {
+                        if let Some((ws, we)) = self.check(p, key, s, e)
+                            && self.check_original(p.term, n, orig, s, e)
+                        {
+                            out.push(Hit {
+                                field,
+                                start: ws as u32,
+                                end: we as u32,
+                                term: p.term,
+                            });
+                        }
                     }
                 }
             }
@@ -243,6 +274,54 @@ impl Matcher {
         true
     }
 }
+
+/// One byte standing for a character of a key, what the automaton reads: Arabic
+/// letters U+0621..=U+064A as 1..=42 and Latin letters (either case) as 1..=26,
+/// digits as 43..=52, a few ASCII signs each their own, everything else 58 or
+/// 59. The values are few and dense, so the automaton has few byte classes and
+/// a small table that stays in cache. Latin and Arabic letters share values:
+/// every candidate is compared with the key itself.
+const fn compact_byte(c: char) -> u8 {
+    let cp = c as u32;
+    match cp {
+        0x61..=0x7A => (cp - 0x61 + 1) as u8,
+        0x41..=0x5A => (cp - 0x41 + 1) as u8,
+        0x30..=0x39 => (cp - 0x30 + 43) as u8,
+        0x20 => 53,
+        0x27 => 54,
+        0x2E => 55,
+        0x2D => 56,
+        0x00..=0x7F => 57,
+        0x621..=0x64A => (cp - 0x621 + 1) as u8,
+        0x600..=0x6FF => 59,
+        _ => 58,
+    }
+}
+
+/// [`compact_byte`] of ASCII.
+static COMPACT_ASCII: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = compact_byte(i as u8 as char);
+        i += 1;
+    }
+    t
+};
+
+/// [`compact_byte`] of U+0600..=U+06FF.
+static COMPACT_ARABIC: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = match char::from_u32(0x600 + i as u32) {
+            Some(c) => compact_byte(c),
+            None => 59,
+        };
+        i += 1;
+    }
+    t
+};
 
 /// Start of the word that contains byte `s`, if at most `max` word characters
 /// stand before `s` in it.

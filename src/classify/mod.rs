@@ -62,6 +62,7 @@ struct Scratch {
     hits: Vec<Hit>,
     entries: Vec<(u32, Role, Hit)>,
     rule_entries: Vec<(Role, Hit)>,
+    evidence: Vec<Hit>,
 }
 
 thread_local! {
@@ -135,6 +136,7 @@ impl Classifier {
             hits,
             entries,
             rule_entries,
+            evidence,
         } = s;
         title.reset(doc.title);
         body.reset(doc.body);
@@ -149,7 +151,9 @@ impl Classifier {
                 entries.push((rule, role, *h));
             }
         }
-        entries.sort_unstable();
+        // Grouped by rule only: a rule's result does not depend on the order of
+        // its entries (its evidence is sorted before it is returned).
+        entries.sort_unstable_by_key(|e| e.0);
 
         let mut words = Words::new(&title.key, &body.key);
         let mut out = Classification {
@@ -184,10 +188,10 @@ impl Classifier {
             if rule_entries.is_empty() || !scope_ok {
                 continue;
             }
-            if let Some(ev) = rules::evaluate(rule, rule_entries, &mut words) {
+            if rules::evaluate_into(rule, rule_entries, &mut words, evidence) {
                 let label = Label {
                     id: rule.id.clone(),
-                    evidence: ev
+                    evidence: evidence
                         .iter()
                         .take(MAX_EVIDENCE)
                         .map(|h| self.evidence(h, doc, title, body))

@@ -136,6 +136,19 @@ pub fn evaluate(
     entries: &[(Role, Hit)],
     words: &mut Words<'_>,
 ) -> Option<Vec<Hit>> {
+    let mut evidence = Vec::new();
+    evaluate_into(rule, entries, words, &mut evidence).then_some(evidence)
+}
+
+/// As [`evaluate`], into a buffer the caller reuses: true when the rule holds,
+/// and then `evidence` holds the hits that make it hold (sorted, one per span).
+pub fn evaluate_into(
+    rule: &Compiled,
+    entries: &[(Role, Hit)],
+    words: &mut Words<'_>,
+    evidence: &mut Vec<Hit>,
+) -> bool {
+    evidence.clear();
     let nots: Vec<&Hit> = entries
         .iter()
         .filter(|(r, _)| *r == Role::Not)
@@ -170,7 +183,6 @@ pub fn evaluate(
         }
         true
     };
-    let mut evidence: Vec<Hit> = Vec::new();
     if rule.has_terms {
         for (r, h) in entries {
             if *r == Role::Term && valid(h, words) {
@@ -208,7 +220,7 @@ pub fn evaluate(
     }
     let needs_mention = rule.has_terms || !rule.near.is_empty();
     if needs_mention && evidence.is_empty() {
-        return None;
+        return false;
     }
     for g in 0..rule.all_groups {
         let mut found = false;
@@ -219,10 +231,10 @@ pub fn evaluate(
             }
         }
         if !found {
-            return None;
+            return false;
         }
     }
-    evidence.sort();
+    evidence.sort_unstable();
     evidence.dedup_by(|a, b| a.field == b.field && a.start == b.start && a.end == b.end);
-    Some(evidence)
+    true
 }

@@ -8,5 +8,5 @@ pub mod normalize;
 pub mod sanitize;
 pub mod search;
 
-pub use normalize::{Normalized, compact, compact_byte, is_deleted, is_word_char, normalize};
+pub use normalize::{Normalized, is_deleted, is_word_char, normalize};
 pub use sanitize::sanitize;

@@ -21,18 +21,13 @@ pub fn normalize(s: &str) -> String {
 pub struct Normalized {
     /// The normalized text.
     pub key: String,
-    /// For each character of `key` (each byte of `compact`): the byte offset in
-    /// the original of the character it came from. Empty when not asked for.
+    /// For each byte of `key`: the byte offset in the original of the character
+    /// it came from. Empty when not asked for.
     map: Vec<u32>,
     /// Length of the original text.
     orig_len: usize,
     /// Letters by script, for language detection.
     pub letters: super::lang::Letters,
-    /// The key with one byte per character ([`compact_byte`]), what the
-    /// classifier's automaton reads: half the steps on Arabic, a smaller automaton.
-    pub compact: Vec<u8>,
-    /// For each byte of `compact`: the byte offset of its character in `key`.
-    pub compact_map: Vec<u32>,
 }
 
 impl Normalized {
@@ -51,24 +46,13 @@ impl Normalized {
     /// The original byte range of the key range `start..end` (both on character
     /// boundaries of the key): from the start of the first source character to
     /// the end of the last, with the marks written on it.
-    /// The key byte offset of compact offset `i` (the key's end past the last).
-    #[inline]
-    pub fn key_offset(&self, i: usize) -> usize {
-        self.compact_map
-            .get(i)
-            .map_or(self.key.len(), |&o| o as usize)
-    }
-
     pub fn original_range(&self, orig: &str, start: usize, end: usize) -> (usize, usize) {
-        // Key offsets to character indices.
-        let first = self.compact_map.partition_point(|&o| (o as usize) < start);
-        let past = self.compact_map.partition_point(|&o| (o as usize) < end);
-        if start >= end || past == 0 || first >= past || self.map.is_empty() {
-            let at = self.map.get(first).map_or(self.orig_len, |&o| o as usize);
+        if start >= end || end > self.map.len() {
+            let at = self.map.get(start).map_or(self.orig_len, |&o| o as usize);
             return (at, at);
         }
-        let from = self.map[first] as usize;
-        let last = self.map[past - 1] as usize;
+        let from = self.map[start] as usize;
+        let last = self.map[end - 1] as usize;
         let mut to = last + orig[last..].chars().next().map_or(0, char::len_utf8);
         // Take the marks and tatweel the key dropped after the last letter.
         for c in orig[to..].chars() {
@@ -84,8 +68,6 @@ impl Normalized {
     fn fill(&mut self, s: &str, with_map: bool) {
         self.key.clear();
         self.map.clear();
-        self.compact.clear();
-        self.compact_map.clear();
         self.orig_len = s.len();
         self.letters = super::lang::Letters::default();
         self.key.reserve(s.len());
@@ -121,44 +103,47 @@ impl Normalized {
                 self.key[at..].make_ascii_lowercase();
                 self.letters.latin += run.bytes().filter(u8::is_ascii_alphabetic).count();
                 if with_map {
-                    self.compact.extend_from_slice(&self.key.as_bytes()[at..]);
-                    self.compact_map
-                        .extend((at..at + run.len()).map(|o| o as u32));
                     self.map.extend((i..j).map(|o| o as u32));
                 }
                 space = false;
                 i = j;
                 continue;
             }
-            // Arabic block (two bytes, lead 0xD8..=0xDB): folded through a table.
-            if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
-                let cp = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
-                let action = ARABIC[(cp - 0x600) as usize];
-                if action != SLOW {
-                    match LETTER_CLASS[(cp - 0x600) as usize] {
-                        1 => self.letters.arabic += 1,
-                        2 => {
-                            self.letters.arabic += 1;
-                            self.letters.persian += 1;
-                        }
-                        _ => {}
+            // A run of the Arabic block (two bytes, lead 0xD8..=0xDB), folded
+            // through a table; stops at a character needing the slow path.
+            if (0xD8..=0xDB).contains(&b) {
+                let (mut arabic, mut persian) = (0usize, 0usize);
+                let mut j = i;
+                while j + 1 < bytes.len() && (0xD8..=0xDB).contains(&bytes[j]) {
+                    let idx = (((usize::from(bytes[j]) & 0x1F) << 6)
+                        | (usize::from(bytes[j + 1]) & 0x3F))
+                        - 0x600;
+                    let action = ARABIC[idx];
+                    if action == SLOW {
+                        break;
                     }
+                    let class = LETTER_CLASS[idx];
+                    arabic += usize::from(class != 0);
+                    persian += usize::from(class == 2);
                     if action != DEL {
-                        let to = if action == KEEP {
-                            cp
-                        } else {
-                            u32::from(action)
-                        };
-                        let c = char::from_u32(to).unwrap_or('\u{FFFD}');
+                        let c = FOLDED[idx];
                         if with_map {
-                            self.compact.push(compact_byte(c));
-                            self.compact_map.push(self.key.len() as u32);
-                            self.map.push(i as u32);
+                            let at = j as u32;
+                            if c.is_ascii() {
+                                self.map.push(at);
+                            } else {
+                                self.map.extend_from_slice(&[at, at]);
+                            }
                         }
                         self.key.push(c);
                         space = false;
                     }
-                    i += 2;
+                    j += 2;
+                }
+                self.letters.arabic += arabic;
+                self.letters.persian += persian;
+                if j > i {
+                    i = j;
                     continue;
                 }
             }
@@ -183,8 +168,6 @@ impl Normalized {
             self.key.pop();
             if with_map {
                 self.map.pop();
-                self.compact.pop();
-                self.compact_map.pop();
             }
         }
     }
@@ -192,8 +175,6 @@ impl Normalized {
     #[inline(always)]
     fn push_ascii(&mut self, b: u8, at: usize, with_map: bool) {
         if with_map {
-            self.compact.push(b);
-            self.compact_map.push(self.key.len() as u32);
             self.map.push(at as u32);
         }
         self.key.push(b as char);
@@ -202,9 +183,10 @@ impl Normalized {
     #[inline(always)]
     fn push_char(&mut self, c: char, at: usize, with_map: bool) {
         if with_map {
-            self.compact.push(compact_byte(c));
-            self.compact_map.push(self.key.len() as u32);
-            self.map.push(at as u32);
+            let at = at as u32;
+            for _ in 0..c.len_utf8() {
+                self.map.push(at);
+            }
         }
         self.key.push(c);
     }
@@ -244,9 +226,7 @@ impl Normalized {
                 };
                 self.key.pop();
                 if with_map {
-                    self.map.pop();
-                    self.compact.pop();
-                    self.compact_map.pop();
+                    self.map.truncate(self.key.len());
                 }
                 return self.fold_push(composed, prev_at, with_map);
             }
@@ -288,6 +268,24 @@ const SLOW: u16 = 2;
 /// U+0600..=U+06FF: deleted, kept, needing the slow path (marks that compose,
 /// compatibility characters), or the code point it folds to.
 static ARABIC: [u16; 256] = arabic_table();
+
+/// U+0600..=U+06FF: the character each folds to (where [`ARABIC`] is neither
+/// [`DEL`] nor [`SLOW`]).
+static FOLDED: [char; 256] = {
+    let mut t = ['\u{FFFD}'; 256];
+    let mut i = 0;
+    while i < 256 {
+        let to = match ARABIC[i] {
+            KEEP => 0x600 + i as u32,
+            a => a as u32,
+        };
+        if let Some(c) = char::from_u32(to) {
+            t[i] = c;
+        }
+        i += 1;
+    }
+    t
+};
 
 /// U+0600..=U+06FF for language detection: 1 an Arabic-script letter, 2 a letter
 /// only Persian uses (پ چ ژ گ ک ی), 0 anything else.
@@ -335,26 +333,6 @@ enum Fold {
     To(char),
     /// Not folded here: lowercase it (may give several characters).
     Lower,
-}
-
-/// One byte standing for a character of a key: ASCII as itself, Arabic letters
-/// and marks U+0620..U+065F as 0x80..0xBF, other Arabic-block characters folded
-/// into 0xC0..0xFE, anything else 0xFF. Distinct for every ASCII and Arabic
-/// letter; where bytes collide, matches are checked against the key itself.
-#[inline]
-pub fn compact_byte(c: char) -> u8 {
-    let cp = c as u32;
-    match cp {
-        0..=0x7F => cp as u8,
-        0x620..=0x65F => (0x80 + (cp - 0x620)) as u8,
-        0x660..=0x6FF => (0xC0 + (cp - 0x660) % 0x3F) as u8,
-        _ => 0xFF,
-    }
-}
-
-/// The compact form of a key (see [`compact_byte`]).
-pub fn compact(key: &str) -> Vec<u8> {
-    key.chars().map(compact_byte).collect()
 }
 
 /// A letter or digit, answered quickly for ASCII and Arabic: what words are made of.
