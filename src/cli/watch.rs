@@ -75,6 +75,9 @@ pub async fn start_collector(
 /// Loads the store and runs the dashboard in the terminal.
 pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::Result<()> {
     let reader_store = store.clone();
+    // Feed health covers the configured feeds: not the seeds, not feeds since
+    // removed from the config.
+    let configured: Vec<String> = config.feeds.iter().map(|f| f.name.clone()).collect();
     let (rows, more, alerts, feeds, max_id) = tokio::task::spawn_blocking(move || {
         let (rows, more) = crate::app::load::first_page(&reader_store)?;
         let r = reader_store.reader()?;
@@ -82,7 +85,10 @@ pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::
             rows,
             more,
             r.alerts(false, 500)?,
-            r.feeds()?,
+            r.feeds()?
+                .into_iter()
+                .filter(|f| configured.contains(&f.name))
+                .collect::<Vec<_>>(),
             r.max_item_id()?,
         ))
     })

@@ -33,7 +33,13 @@ fn labels(kind: &str, list: &[Label], name: impl Fn(&str) -> String) -> Option<S
     let parts: Vec<String> = list
         .iter()
         .map(|l| {
-            let terms: Vec<&str> = l.evidence.iter().map(|e| e.text.as_str()).collect();
+            // Each matched word once, in the order first seen.
+            let mut terms: Vec<&str> = Vec::new();
+            for e in &l.evidence {
+                if !terms.contains(&e.text.as_str()) {
+                    terms.push(&e.text);
+                }
+            }
             format!("{} ({})", name(&l.id), terms.join(", "))
         })
         .collect();
