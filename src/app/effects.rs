@@ -117,7 +117,7 @@ impl Effects for Live {
             Effect::Bidi(d) => {
                 if self.bdsm {
                     terminal_write(match d {
-                        Display::App => b"\x1b[8l",
+                        Display::App | Display::Shaped => b"\x1b[8l",
                         Display::Terminal => b"\x1b[8h",
                     });
                 }

@@ -110,7 +110,7 @@ pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::
             alerts,
             feeds,
             now: chrono::Utc::now(),
-            display: decision.display,
+            display: decision.display.with_shaping(config.settings.shape),
             polling: refresh.is_some(),
             loading: more.is_some(),
             keymap,

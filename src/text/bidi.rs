@@ -17,6 +17,9 @@ use crate::config::BidiMode;
 pub enum Display {
     /// marsad reorders each line to visual order.
     App,
+    /// As `App`, and Arabic letters are also given their joined (contextual)
+    /// forms, for terminals that do not shape (`settings.shape = true`).
+    Shaped,
     /// The terminal reorders; lines go out in logical order.
     Terminal,
 }
@@ -24,14 +27,23 @@ pub enum Display {
 impl Display {
     pub fn toggled(self) -> Display {
         match self {
-            Display::App => Display::Terminal,
+            Display::App | Display::Shaped => Display::Terminal,
             Display::Terminal => Display::App,
         }
     }
     pub fn name(self) -> &'static str {
         match self {
             Display::App => "app",
+            Display::Shaped => "app, letters joined",
             Display::Terminal => "terminal",
+        }
+    }
+    /// The display `settings.shape` asks for: shaping applies only where marsad
+    /// reorders.
+    pub fn with_shaping(self, shape: bool) -> Display {
+        match self {
+            Display::App if shape => Display::Shaped,
+            other => other,
         }
     }
 }
@@ -100,6 +112,9 @@ pub struct VisualLine {
     pub glyphs: Vec<Glyph>,
     /// The paragraph is right-to-left: align the line right.
     pub rtl: bool,
+    /// In `Shaped` display: (byte offset in the logical line, joined form) for
+    /// every letter whose presentation form differs; sorted by offset.
+    pub shaped: Vec<(usize, char)>,
 }
 
 impl VisualLine {
@@ -107,13 +122,57 @@ impl VisualLine {
     pub fn text(&self, logical: &str) -> String {
         let mut out = String::with_capacity(logical.len());
         for g in &self.glyphs {
-            match g.mirror {
-                Some(c) => out.push(c),
-                None => out.push_str(logical.get(g.range.clone()).unwrap_or("")),
-            }
+            self.push_glyph(&mut out, g, logical);
         }
         out
     }
+
+    /// Appends what a glyph shows: its mirrored bracket, its joined letter form,
+    /// or its logical text.
+    pub fn push_glyph(&self, out: &mut String, g: &Glyph, logical: &str) {
+        if let Some(c) = g.mirror {
+            out.push(c);
+            return;
+        }
+        let text = logical.get(g.range.clone()).unwrap_or("");
+        if self.shaped.is_empty() {
+            out.push_str(text);
+            return;
+        }
+        for (i, c) in text.char_indices() {
+            let at = g.range.start + i;
+            match self.shaped.binary_search_by_key(&at, |(o, _)| *o) {
+                Ok(k) => out.push(self.shaped[k].1),
+                Err(_) => out.push(c),
+            }
+        }
+    }
+}
+
+/// Contextual (joined) letter forms of an Arabic line, aligned with its
+/// characters: ligatures are off, so every letter keeps one cell and its place.
+fn joined_forms(line: &str) -> Vec<(usize, char)> {
+    use ar_reshaper::{ArabicReshaper, ReshaperConfig};
+    static RESHAPER: std::sync::LazyLock<ArabicReshaper> = std::sync::LazyLock::new(|| {
+        ArabicReshaper::new(ReshaperConfig {
+            delete_harakat: false,
+            support_ligatures: false,
+            ..ReshaperConfig::default()
+        })
+    });
+    if !RESHAPER.need_reshape(line) {
+        return Vec::new();
+    }
+    let shaped = RESHAPER.reshape(line);
+    if shaped.chars().count() != line.chars().count() {
+        // Not one-to-one (should not happen without ligatures): show unshaped.
+        return Vec::new();
+    }
+    line.char_indices()
+        .zip(shaped.chars())
+        .filter(|((_, a), b)| a != b)
+        .map(|((i, _), b)| (i, b))
+        .collect()
 }
 
 fn mirror(c: char) -> Option<char> {
@@ -204,6 +263,7 @@ pub fn visual(line: &str, display: Display) -> VisualLine {
             })
             .collect(),
         rtl: false,
+        shaped: Vec::new(),
     };
     // Fast path: nothing right-to-left can be in a line below U+0590.
     if display == Display::Terminal || !line.chars().any(|c| c as u32 >= 0x0590) {
@@ -240,7 +300,16 @@ pub fn visual(line: &str, display: Display) -> VisualLine {
             }));
         }
     }
-    VisualLine { glyphs, rtl }
+    let shaped = if display == Display::Shaped {
+        joined_forms(line)
+    } else {
+        Vec::new()
+    };
+    VisualLine {
+        glyphs,
+        rtl,
+        shaped,
+    }
 }
 
 /// Reorders a display line and returns it as a string.
@@ -448,5 +517,37 @@ mod tests {
         assert!(!d.disable_terminal_bidi);
         let d = decide(BidiMode::Terminal, env(&[]));
         assert_eq!(d.display, Display::Terminal);
+    }
+}
+
+#[cfg(test)]
+mod shaping_tests {
+    use super::*;
+
+    #[test]
+    fn shaped_lines_join_letters_and_keep_places() {
+        // سلام: seen initial, lam medial, alef final, meem isolated; then reversed.
+        let line = "سلام";
+        assert_eq!(visual_string(line, Display::App), "مالس");
+        assert_eq!(
+            visual_string(line, Display::Shaped),
+            "\u{FEE1}\u{FE8E}\u{FEE0}\u{FEB3}"
+        );
+        // Width and glyph ranges are those of the logical letters.
+        let v = visual(line, Display::Shaped);
+        assert_eq!(v.glyphs.len(), 4);
+        assert_eq!(width(&v.text(line)), width(line));
+        // Harakat stay with their letter; Latin and digits are untouched.
+        let mixed = "تخصيبٌ 60% F-35";
+        let shaped = visual_string(mixed, Display::Shaped);
+        assert!(
+            shaped.contains("F-35") && shaped.contains('\u{064C}'),
+            "{shaped}"
+        );
+        assert_eq!(shaped.chars().count(), mixed.chars().count());
+        // Terminal mode never shapes.
+        assert_eq!(visual_string(line, Display::Terminal), line);
+        assert_eq!(Display::App.with_shaping(true), Display::Shaped);
+        assert_eq!(Display::Terminal.with_shaping(true), Display::Terminal);
     }
 }

@@ -54,10 +54,7 @@ pub fn put(
             }
             run_style = Some(style);
         }
-        match g.mirror {
-            Some(c) => run.push(c),
-            None => run.push_str(cut.get(g.range.clone()).unwrap_or("")),
-        }
+        line.push_glyph(&mut run, g, &cut);
     }
     if let Some(s) = run_style {
         flush(&mut cx, &mut run, s);
