@@ -68,7 +68,7 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX alerts_fired_open ON alerts_fired(acknowledged, fired_at);
     CREATE VIRTUAL TABLE items_fts USING fts5(
-        key, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
+        key, content = '', contentless_delete = 1, detail = none, tokenize = 'unicode61 remove_diacritics 0'
     );
     -- Each poll commits its own small segment; merge them in larger steps.
     INSERT INTO items_fts (items_fts, rank) VALUES ('automerge', 16);
