@@ -10,7 +10,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use super::StoreError;
-use super::canon::{canonical_link, content_hash};
+use super::canon::{canonical_link, hash_normalized};
 use crate::model::{FeedId, FiredAlert, ItemId, NewItem, StoredItem};
 
 /// Names a feed (or the seeds pseudo-feed) in the store.
@@ -212,10 +212,13 @@ pub(super) fn prepare(batch: IngestBatch) -> Prepared {
         .items
         .into_iter()
         .map(|item| {
+            // Each text normalized once, for both the content hash and the search key.
+            let title = crate::text::normalize(&item.title);
+            let text = crate::text::normalize(&item.text);
             Ok(PreparedItem {
                 canon: item.link.as_deref().and_then(canonical_link),
-                hash: content_hash(&item.title, &item.text),
-                fts_key: crate::text::search::index_key(&format!("{}\n{}", item.title, item.text)),
+                hash: hash_normalized(&title, &text),
+                fts_key: crate::text::search::index_key_normalized(&[&title, &text]),
                 labels: serde_json::to_string(&item.labels)?,
                 item,
             })
