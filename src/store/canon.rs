@@ -61,7 +61,10 @@ pub fn canonical_link(link: &str) -> Option<String> {
 
 /// A hash of the item's normalized title and text.
 pub fn content_hash(title: &str, text: &str) -> [u8; 16] {
-    hash_normalized(&crate::text::normalize(title), &crate::text::normalize(text))
+    hash_normalized(
+        &crate::text::normalize(title),
+        &crate::text::normalize(text),
+    )
 }
 
 /// [`content_hash`] of a title and text already normalized.
