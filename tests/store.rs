@@ -113,6 +113,27 @@ fn dedup_by_guid_then_link_then_hash() {
 }
 
 #[test]
+fn dedup_within_a_large_batch() {
+    // More keys than one lookup carries, and duplicates inside the batch itself:
+    // by guid, by canonical link and by content.
+    let (_d, store) = open();
+    let mut items: Vec<NewItem> = (0..250)
+        .map(|i| {
+            let (g, l) = (format!("g{i}"), format!("https://e.com/{i}"));
+            item(Some(&g), Some(&l), &format!("عنوان {i}"), "نص")
+        })
+        .collect();
+    items.push(item(Some("g7"), None, "other", "other"));
+    items.push(item(None, Some("http://e.com/120#x"), "other2", "other2"));
+    items.push(item(None, None, "عنوان 230", "نص"));
+    let r = store.ingest(batch("a", items.clone())).wait().unwrap();
+    assert_eq!((r.new.len(), r.seen), (250, 3));
+    let again = store.ingest(batch("a", items)).wait().unwrap();
+    assert_eq!((again.new.len(), again.seen), (0, 253));
+    assert_eq!(store.reader().unwrap().count().unwrap(), 250);
+}
+
+#[test]
 fn deleted_items_never_come_back() {
     let (_d, store) = open();
     let r = store

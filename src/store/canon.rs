@@ -61,10 +61,18 @@ pub fn canonical_link(link: &str) -> Option<String> {
 
 /// A hash of the item's normalized title and text.
 pub fn content_hash(title: &str, text: &str) -> [u8; 16] {
+    hash_normalized(
+        &crate::text::normalize(title),
+        &crate::text::normalize(text),
+    )
+}
+
+/// [`content_hash`] of a title and text already normalized.
+pub(super) fn hash_normalized(title: &str, text: &str) -> [u8; 16] {
     let mut h = blake3::Hasher::new();
-    h.update(crate::text::normalize(title).trim().as_bytes());
+    h.update(title.trim().as_bytes());
     h.update(b"\n");
-    h.update(crate::text::normalize(text).trim().as_bytes());
+    h.update(text.trim().as_bytes());
     let mut out = [0u8; 16];
     out.copy_from_slice(&h.finalize().as_bytes()[..16]);
     out

@@ -68,7 +68,7 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX alerts_fired_open ON alerts_fired(acknowledged, fired_at);
     CREATE VIRTUAL TABLE items_fts USING fts5(
-        key, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
+        key, content = '', contentless_delete = 1, detail = none, tokenize = 'unicode61 remove_diacritics 0'
     );
     -- Each poll commits its own small segment; merge them in larger steps.
     INSERT INTO items_fts (items_fts, rank) VALUES ('automerge', 16);
@@ -88,6 +88,10 @@ pub fn prepare(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     // Savepoint sub-journals (one per grouped write) in memory, not temp files.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Checkpoint the WAL less often: a page rewritten by several commits is
+    // copied to the database once (the default, 1000 pages, checkpointed every
+    // few polls during a large ingest).
+    conn.pragma_update(None, "wal_autocheckpoint", 8192)?;
     for (i, sql) in MIGRATIONS.iter().enumerate() {
         // Read the version inside the write lock, so two processes opening a new
         // store at once do not both migrate it.

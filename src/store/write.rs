@@ -2,13 +2,15 @@
 //! transaction: ingesting a batch of items with deduplication and alert
 //! bookkeeping, fetch state, read marks, acknowledgements and deletions.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use super::StoreError;
-use super::canon::{canonical_link, content_hash};
+use super::canon::{canonical_link, hash_normalized};
 use crate::model::{FeedId, FiredAlert, ItemId, NewItem, StoredItem};
 
 /// Names a feed (or the seeds pseudo-feed) in the store.
@@ -95,31 +97,94 @@ pub(super) fn sync_feeds(c: &Connection, feeds: &[FeedRef]) -> Result<(), StoreE
     Ok(())
 }
 
-fn existing(
-    c: &Connection,
-    feed: FeedId,
-    guid: Option<&str>,
-    canon: Option<&str>,
-    hash: &[u8],
-) -> Result<bool, StoreError> {
-    if let Some(g) = guid {
-        let hit = c
-            .prepare_cached("SELECT 1 FROM items WHERE feed_id = ?1 AND guid = ?2")?
-            .exists(params![feed.0, g])?;
-        if hit {
-            return Ok(true);
+/// How many keys one dedup lookup carries; shorter lists are padded with NULL
+/// (which matches nothing), so each lookup is one cached statement.
+const LOOKUP: usize = 100;
+
+/// The keys of a batch already in the store: guids of this feed, canonical links
+/// and content hashes, each looked up with a few `IN (...)` queries per batch
+/// instead of three queries per item.
+#[derive(Default)]
+struct Known {
+    guids: HashSet<String>,
+    canons: HashSet<String>,
+    hashes: HashSet<[u8; 16]>,
+}
+
+impl Known {
+    fn load(c: &Connection, feed: FeedId, items: &[PreparedItem]) -> Result<Known, StoreError> {
+        let mut known = Known::default();
+        let list = placeholders(LOOKUP);
+        let guids: Vec<&str> = items
+            .iter()
+            .filter_map(|p| p.item.guid.as_deref())
+            .collect();
+        let mut q = c.prepare_cached(&format!(
+            "SELECT guid FROM items WHERE feed_id = ? AND guid IN ({list})"
+        ))?;
+        for chunk in guids.chunks(LOOKUP) {
+            let args = std::iter::once(Value::Integer(feed.0))
+                .chain(chunk.iter().map(|g| Value::Text(g.to_string())))
+                .chain(std::iter::repeat(Value::Null))
+                .take(LOOKUP + 1);
+            let mut rows = q.query(params_from_iter(args))?;
+            while let Some(r) = rows.next()? {
+                known.guids.insert(r.get(0)?);
+            }
         }
+        let canons: Vec<&str> = items.iter().filter_map(|p| p.canon.as_deref()).collect();
+        let mut q = c.prepare_cached(&format!(
+            "SELECT canon_link FROM items WHERE canon_link IN ({list})"
+        ))?;
+        for chunk in canons.chunks(LOOKUP) {
+            let args = chunk
+                .iter()
+                .map(|l| Value::Text(l.to_string()))
+                .chain(std::iter::repeat(Value::Null))
+                .take(LOOKUP);
+            let mut rows = q.query(params_from_iter(args))?;
+            while let Some(r) = rows.next()? {
+                known.canons.insert(r.get(0)?);
+            }
+        }
+        let mut q = c.prepare_cached(&format!(
+            "SELECT content_hash FROM items WHERE content_hash IN ({list})"
+        ))?;
+        for chunk in items.chunks(LOOKUP) {
+            let args = chunk
+                .iter()
+                .map(|p| Value::Blob(p.hash.to_vec()))
+                .chain(std::iter::repeat(Value::Null))
+                .take(LOOKUP);
+            let mut rows = q.query(params_from_iter(args))?;
+            while let Some(r) = rows.next()? {
+                let h: Vec<u8> = r.get(0)?;
+                if let Ok(h) = <[u8; 16]>::try_from(h.as_slice()) {
+                    known.hashes.insert(h);
+                }
+            }
+        }
+        Ok(known)
     }
-    if let Some(l) = canon
-        && c.prepare_cached("SELECT 1 FROM items WHERE canon_link = ?1")?
-            .exists([l])?
-    {
-        return Ok(true);
+
+    /// Whether the item is the same as one stored (or stored earlier in this
+    /// batch): same guid in this feed, else same canonical link, else same
+    /// content hash.
+    fn contains(&self, p: &PreparedItem) -> bool {
+        p.item.guid.as_ref().is_some_and(|g| self.guids.contains(g))
+            || p.canon.as_ref().is_some_and(|l| self.canons.contains(l))
+            || self.hashes.contains(&p.hash)
     }
-    Ok(
-        c.prepare_cached("SELECT 1 FROM items WHERE content_hash = ?1")?
-            .exists([hash])?,
-    )
+
+    fn add(&mut self, p: &PreparedItem) {
+        if let Some(g) = &p.item.guid {
+            self.guids.insert(g.clone());
+        }
+        if let Some(l) = &p.canon {
+            self.canons.insert(l.clone());
+        }
+        self.hashes.insert(p.hash);
+    }
 }
 
 /// An item with its keys and serialized labels, computed on the caller's thread
@@ -147,10 +212,13 @@ pub(super) fn prepare(batch: IngestBatch) -> Prepared {
         .items
         .into_iter()
         .map(|item| {
+            // Each text normalized once, for both the content hash and the search key.
+            let title = crate::text::normalize(&item.title);
+            let text = crate::text::normalize(&item.text);
             Ok(PreparedItem {
                 canon: item.link.as_deref().and_then(canonical_link),
-                hash: content_hash(&item.title, &item.text),
-                fts_key: crate::text::search::index_key(&format!("{}\n{}", item.title, item.text)),
+                hash: hash_normalized(&title, &text),
+                fts_key: crate::text::search::index_key_normalized(&[&title, &text]),
                 labels: serde_json::to_string(&item.labels)?,
                 item,
             })
@@ -183,7 +251,14 @@ pub(super) fn ingest(c: &Connection, batch: Prepared) -> Result<IngestReport, St
         "INSERT OR IGNORE INTO item_labels (item_id, kind, label) VALUES (?1, ?2, ?3)",
     )?;
     let mut fts = c.prepare_cached("INSERT INTO items_fts (rowid, key) VALUES (?1, ?2)")?;
-    for p in batch.items? {
+    let items = batch.items?;
+    let mut known = Known::load(c, feed, &items)?;
+    for p in items {
+        if known.contains(&p) {
+            report.seen += 1;
+            continue;
+        }
+        known.add(&p);
         let PreparedItem {
             item,
             canon,
@@ -191,10 +266,6 @@ pub(super) fn ingest(c: &Connection, batch: Prepared) -> Result<IngestReport, St
             fts_key,
             labels,
         } = p;
-        if existing(c, feed, item.guid.as_deref(), canon.as_deref(), &hash)? {
-            report.seen += 1;
-            continue;
-        }
         insert.execute(params![
             feed.0,
             item.guid,

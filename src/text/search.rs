@@ -32,9 +32,15 @@ fn words(s: &str) -> impl Iterator<Item = &str> {
 
 /// The text the search index holds for `text`.
 pub fn index_key(text: &str) -> String {
-    let norm = normalize(text);
-    let mut out = String::with_capacity(norm.len() + norm.len() / 2);
-    for w in words(&norm) {
+    index_key_normalized(&[&normalize(text)])
+}
+
+/// The search key of texts already normalized, in order: the same as
+/// [`index_key`] of the texts joined by line breaks (words never span texts).
+pub fn index_key_normalized(parts: &[&str]) -> String {
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    let mut out = String::with_capacity(len + len / 2);
+    for w in parts.iter().flat_map(|p| words(p)) {
         out.push_str(w);
         out.push(' ');
         if let Some(s) = stem(w) {
@@ -64,6 +70,11 @@ mod tests {
         assert_eq!(index_key("وبالهجوم على"), "وبالهجوم هجوم علي ");
         assert_eq!(index_key("التَّخْصِيب"), "التخصيب تخصيب ");
         assert_eq!(index_key("Iran's talks"), "iran s talks ");
+        let (t, x) = ("وبالهجوم  ", " على Iran's\u{0640}");
+        assert_eq!(
+            index_key_normalized(&[&normalize(t), &normalize(x)]),
+            index_key(&format!("{t}\n{x}"))
+        );
     }
 
     #[test]
