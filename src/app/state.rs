@@ -35,13 +35,8 @@ pub struct AlertDef {
 /// A fired alert as the strip and the alerts list show it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertEntry {
-    pub alert: String,
-    pub item: ItemId,
-    pub title: String,
-    pub source: String,
-    pub fired_at: DateTime<Utc>,
-    pub quiet: bool,
-    pub acknowledged: bool,
+    /// The fired alert as the store lists it (kept up to date as it is acknowledged).
+    pub row: AlertRow,
     /// The user has looked at it (it stops flashing).
     pub seen: bool,
 }
@@ -223,16 +218,7 @@ impl State {
             alerts: init
                 .alerts
                 .into_iter()
-                .map(|a| AlertEntry {
-                    alert: a.alert,
-                    item: a.item,
-                    title: a.title,
-                    source: a.source,
-                    fired_at: a.fired_at,
-                    quiet: a.quiet,
-                    acknowledged: a.acknowledged,
-                    seen: true,
-                })
+                .map(|row| AlertEntry { row, seen: true })
                 .collect(),
             alert_cursor: 0,
             feeds: init.feeds.into_iter().map(FeedHealth::from).collect(),
@@ -271,7 +257,7 @@ impl State {
     pub fn open_alerts(&self) -> usize {
         self.alerts
             .iter()
-            .filter(|a| !a.acknowledged && !a.quiet)
+            .filter(|a| !a.row.acknowledged && !a.row.quiet)
             .count()
     }
 
@@ -362,7 +348,7 @@ impl State {
     fn current_item(&self) -> Option<ItemId> {
         match self.view {
             View::Detail => self.detail.as_ref().map(|d| d.id),
-            View::Alerts => self.alerts.get(self.alert_cursor).map(|a| a.item),
+            View::Alerts => self.alerts.get(self.alert_cursor).map(|a| a.row.item),
             _ => self.selected_item().map(|i| i.id),
         }
     }
@@ -435,13 +421,15 @@ impl State {
             self.alerts.insert(
                 0,
                 AlertEntry {
-                    alert: fired.alert.clone(),
-                    item: fired.item,
-                    title: item.title.clone(),
-                    source: item.source.clone(),
-                    fired_at: fired.fired_at,
-                    quiet: fired.quiet,
-                    acknowledged: fired.acknowledged,
+                    row: AlertRow {
+                        alert: fired.alert.clone(),
+                        item: fired.item,
+                        title: item.title.clone(),
+                        source: item.source.clone(),
+                        fired_at: fired.fired_at,
+                        quiet: fired.quiet,
+                        acknowledged: fired.acknowledged,
+                    },
                     seen: fired.quiet,
                 },
             );
@@ -661,7 +649,7 @@ impl State {
             }
             Action::Acknowledge => {
                 let item = match self.view {
-                    View::Alerts => self.alerts.get(self.alert_cursor).map(|a| a.item),
+                    View::Alerts => self.alerts.get(self.alert_cursor).map(|a| a.row.item),
                     _ => self.current_item(),
                 };
                 if let Some(id) = item {
@@ -669,9 +657,9 @@ impl State {
                     for a in self
                         .alerts
                         .iter_mut()
-                        .filter(|a| a.item == id && !a.acknowledged)
+                        .filter(|a| a.row.item == id && !a.row.acknowledged)
                     {
-                        a.acknowledged = true;
+                        a.row.acknowledged = true;
                         a.seen = true;
                         any = true;
                     }
@@ -682,7 +670,7 @@ impl State {
             }
             Action::AcknowledgeAll => {
                 for a in &mut self.alerts {
-                    a.acknowledged = true;
+                    a.row.acknowledged = true;
                     a.seen = true;
                 }
                 self.effects.push(Effect::Acknowledge(None));

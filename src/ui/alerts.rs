@@ -12,7 +12,7 @@ use crate::text::bidi;
 
 fn line(buf: &mut Buffer, area: Rect, y: u16, s: &State, a: &AlertEntry, selected: bool) {
     let t = &s.theme;
-    let mut st = if a.acknowledged || a.quiet {
+    let mut st = if a.row.acknowledged || a.row.quiet {
         t.dim()
     } else {
         t.alert_mark()
@@ -24,29 +24,40 @@ fn line(buf: &mut Buffer, area: Rect, y: u16, s: &State, a: &AlertEntry, selecte
         st = st.patch(t.selected());
         buf.set_style(Rect::new(area.x, y, area.width, 1), t.selected());
     }
-    let mark = match (a.acknowledged, a.quiet) {
+    let mark = match (a.row.acknowledged, a.row.quiet) {
         (true, _) => "✓",
         (_, true) => "·",
         _ => "⚑",
     };
     let head = format!(
         " {mark} {} {} ",
-        a.fired_at.format("%H:%M"),
-        bidi::visual_string(&s.alert_name(&a.alert), s.display)
+        a.row.fired_at.format("%H:%M"),
+        bidi::visual_string(&s.alert_name(&a.row.alert), s.display)
     );
     let end = area.x + area.width;
     let (mut x, _) = buf.set_stringn(area.x, y, &head, area.width as usize, st);
-    let src = format!(" — {}", a.source);
+    let src = format!(" — {}", a.row.source);
     let src_w = bidi::width(&src).min(24) as u16;
     if x + src_w < end {
         let title_w = end - x - src_w;
-        let base = if a.acknowledged { t.dim() } else { t.base() };
+        let base = if a.row.acknowledged {
+            t.dim()
+        } else {
+            t.base()
+        };
         let base = if selected {
             base.patch(t.selected())
         } else {
             base
         };
-        text::put(buf, (x, y, title_w), &a.title, |_| base, s.display, false);
+        text::put(
+            buf,
+            (x, y, title_w),
+            &a.row.title,
+            |_| base,
+            s.display,
+            false,
+        );
         x += title_w;
         text::put(
             buf,
@@ -67,7 +78,7 @@ pub fn draw_strip(buf: &mut Buffer, area: Rect, s: &State) {
     let open: Vec<&AlertEntry> = s
         .alerts
         .iter()
-        .filter(|a| !a.acknowledged && !a.quiet)
+        .filter(|a| !a.row.acknowledged && !a.row.quiet)
         .take(area.height as usize)
         .collect();
     if open.is_empty() {
