@@ -262,31 +262,24 @@ pub fn feed_xml(i: usize, items: usize) -> String {
         } else {
             (EN_SUBJECTS, EN_VERBS, EN_OBJECTS)
         };
-        let title = format!(
-            "{} {} {} ({i}-{j})",
-            subj[pick(subj.len())],
-            verb[pick(verb.len())],
-            obj[pick(obj.len())]
-        );
-        let body = if arabic {
+        // One "subject verb object" clause; picks in that order.
+        let mut clause = || {
             format!(
-                "<p>قال مصدر مطلع إن {} {} {}، وذلك في البند رقم {j} من النشرة {i}.</p><p>وأضاف أن {} {} {}.</p>",
-                subj[pick(subj.len())],
-                verb[pick(verb.len())],
-                obj[pick(obj.len())],
+                "{} {} {}",
                 subj[pick(subj.len())],
                 verb[pick(verb.len())],
                 obj[pick(obj.len())]
             )
+        };
+        let title = format!("{} ({i}-{j})", clause());
+        let (first, second) = (clause(), clause());
+        let body = if arabic {
+            format!(
+                "<p>قال مصدر مطلع إن {first}، وذلك في البند رقم {j} من النشرة {i}.</p><p>وأضاف أن {second}.</p>"
+            )
         } else {
             format!(
-                "<p>A source said {} {} {}, in item {j} of bulletin {i}.</p><p>It added that {} {} {}.</p>",
-                subj[pick(subj.len())],
-                verb[pick(verb.len())],
-                obj[pick(obj.len())],
-                subj[pick(subj.len())],
-                verb[pick(verb.len())],
-                obj[pick(obj.len())]
+                "<p>A source said {first}, in item {j} of bulletin {i}.</p><p>It added that {second}.</p>"
             )
         };
         let minute = (j * 7) % (60 * 24 * 20);
