@@ -1,13 +1,20 @@
-//! One Aho-Corasick automaton over the normalized keys of every term of every
-//! rule, so an item is read once however many rules there are. Each raw match
-//! is then checked against its term's word forms (what may stand before and
-//! after it in the word), capitals and harakat, and becomes a [`Hit`].
+//! Finds the normalized keys of every term of every rule in one pass over a
+//! field's key, so an item is read once however many rules there are. Each raw
+//! match is then checked against its term's word forms (what may stand before
+//! and after it in the word), capitals and harakat, and becomes a [`Hit`].
+//!
+//! A key that begins with a word character can only match at the first
+//! `MAX_HEAD_CHARS + 1` characters of a word, and after the first only behind
+//! letters that proclitics are made of ([`forms::is_proclitic_letter`]): any
+//! other match fails its word-form check. So the scan walks the words and looks
+//! up, at those few places, the keys that begin with the next three characters
+//! in small tables that stay in cache, and compares the whole key on a candidate.
+//! The rare keys that begin with another character are found with an
+//! Aho-Corasick automaton over the whole key.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::dfa::{self, DFA};
-use aho_corasick::{Anchored, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::forms::{self, Head, Script, Tail, Term};
 use crate::model::Field;
@@ -54,13 +61,18 @@ struct PatternInfo {
     word_end: bool,
 }
 
-/// The compiled automaton and the forms of its patterns.
+/// The key tables and the forms of their patterns.
 pub struct Matcher {
-    dfa: DFA,
-    /// Automaton pattern id → the keys beginning with that prefix.
-    groups: Vec<Vec<u32>>,
-    /// Automaton pattern id → its length in characters (1..=4).
-    prefix_len: Vec<usize>,
+    /// Keys that may match at the first character of a word.
+    at_word_start: Table,
+    /// Keys that may match behind proclitics (a later character of a word).
+    after_head: Table,
+    /// Keys that do not begin with a word character, matched anywhere: the
+    /// automaton and, by its pattern id, the key.
+    anywhere: Option<(AhoCorasick, Vec<u32>)>,
+    /// [`class`] of ASCII and of U+0600..=U+06FF.
+    ascii: [u8; 128],
+    arabic: [u8; 256],
     keys: Vec<Key>,
     terms: Vec<Term>,
 }
@@ -71,8 +83,101 @@ struct Key {
     infos: Vec<PatternInfo>,
 }
 
-/// How many characters of each key the automaton holds.
-const AUTOMATON_PREFIX: usize = 4;
+/// Keys by their first characters, one [`compact_byte`] each (never 0).
+struct Table {
+    /// Bit c: some key is the single character of compact byte c.
+    single_mask: u64,
+    /// (compact byte, key) of the keys of one character.
+    singles: Vec<(u8, u32)>,
+    /// Compact bytes (c0, c1) as `c0 << 6 | c1` → 1 + index into `rows`, or 0
+    /// when no key begins with them.
+    pairs: Vec<u16>,
+    rows: Vec<Row>,
+    /// Key ids, bucket after bucket; bucket b is `ids[bounds[b]..bounds[b + 1]]`.
+    ids: Vec<u32>,
+    bounds: Vec<u32>,
+}
+
+/// The keys that begin with one pair of compact bytes.
+struct Row {
+    /// Bit c: some key of three characters or more has c as its third byte.
+    third: u64,
+    /// The row's first bucket (its keys of two characters); then one bucket per
+    /// bit of `third`, in order.
+    bucket: u32,
+}
+
+/// Bits of a [`class`] byte.
+const COMPACT: u8 = 0x3F;
+const WORD: u8 = 0x40;
+const PROCLITIC: u8 = 0x80;
+
+/// What the scan needs to know of a character: its compact byte, whether it is
+/// a word character, whether proclitics are made of it.
+fn class(c: char) -> u8 {
+    compact_byte(c)
+        | if is_word_char(c) { WORD } else { 0 }
+        | if forms::is_proclitic_letter(c) {
+            PROCLITIC
+        } else {
+            0
+        }
+}
+
+impl Table {
+    fn new(keys: &[Key], ids: impl Iterator<Item = u32>) -> Table {
+        let mut singles = Vec::new();
+        // (c0, c1) → (keys of two characters, third byte → keys).
+        type Pair = (Vec<u32>, BTreeMap<u8, Vec<u32>>);
+        let mut by_pair: BTreeMap<(u8, u8), Pair> = BTreeMap::new();
+        for ki in ids {
+            let mut c = keys[ki as usize].key.chars().map(compact_byte);
+            match (c.next(), c.next(), c.next()) {
+                (Some(c0), None, _) => singles.push((c0, ki)),
+                (Some(c0), Some(c1), None) => by_pair.entry((c0, c1)).or_default().0.push(ki),
+                (Some(c0), Some(c1), Some(c2)) => by_pair
+                    .entry((c0, c1))
+                    .or_default()
+                    .1
+                    .entry(c2)
+                    .or_default()
+                    .push(ki),
+                (None, _, _) => {}
+            }
+        }
+        let mut t = Table {
+            single_mask: singles.iter().fold(0, |m, &(c, _)| m | 1u64 << c),
+            singles,
+            pairs: vec![0; 64 * 64],
+            rows: Vec::new(),
+            ids: Vec::new(),
+            bounds: vec![0],
+        };
+        for ((c0, c1), (two, thirds)) in by_pair {
+            let mut row = Row {
+                third: 0,
+                bucket: (t.bounds.len() - 1) as u32,
+            };
+            t.ids.extend(two);
+            t.bounds.push(t.ids.len() as u32);
+            for (c2, ids) in thirds {
+                row.third |= 1u64 << c2;
+                t.ids.extend(ids);
+                t.bounds.push(t.ids.len() as u32);
+            }
+            t.rows.push(row);
+            // At most 64 * 64 rows: the index fits.
+            t.pairs[usize::from(c0) << 6 | usize::from(c1)] = t.rows.len() as u16;
+        }
+        t
+    }
+
+    /// The keys of bucket `b`.
+    #[inline]
+    fn bucket(&self, b: usize) -> &[u32] {
+        &self.ids[self.bounds[b] as usize..self.bounds[b + 1] as usize]
+    }
+}
 
 impl Matcher {
     pub fn new(terms: Vec<Term>) -> Result<Matcher, String> {
@@ -103,33 +208,41 @@ impl Matcher {
                 }
             }
         }
-        // The automaton holds only the first characters of each key, one byte
-        // each ([`compact_byte`]): a small automaton stays in cache; the rest of
-        // the key is compared on a hit.
-        let mut prefixes: Vec<Vec<u8>> = Vec::new();
-        let mut groups: Vec<Vec<u32>> = Vec::new();
-        let mut by_prefix: HashMap<Vec<u8>, usize> = HashMap::new();
-        for (ki, k) in keys.iter().enumerate() {
-            let mut c: Vec<u8> = k.key.chars().map(compact_byte).collect();
-            c.truncate(AUTOMATON_PREFIX);
-            let g = *by_prefix.entry(c.clone()).or_insert_with(|| {
-                prefixes.push(c);
-                groups.push(Vec::new());
-                groups.len() - 1
-            });
-            groups[g].push(ki as u32);
+        let word_keys = || {
+            (0..keys.len() as u32).filter(|&k| keys[k as usize].infos.iter().all(|p| p.word_start))
+        };
+        let at_word_start = Table::new(&keys, word_keys());
+        // Only a key with a head (proclitics or the article) can match inside a word.
+        let after_head = Table::new(
+            &keys,
+            word_keys().filter(|&k| keys[k as usize].infos.iter().any(|p| p.head != Head::None)),
+        );
+        let other: Vec<u32> = (0..keys.len() as u32)
+            .filter(|&k| !keys[k as usize].infos.iter().all(|p| p.word_start))
+            .collect();
+        let anywhere = if other.is_empty() {
+            None
+        } else {
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(other.iter().map(|&k| keys[k as usize].key.as_str()))
+                .map_err(|e| format!("cannot build the matcher: {e}"))?;
+            Some((ac, other))
+        };
+        let mut ascii = [0u8; 128];
+        for (b, x) in ascii.iter_mut().enumerate() {
+            *x = class(char::from(b as u8));
         }
-        let dfa = dfa::Builder::new()
-            .match_kind(MatchKind::Standard)
-            // Arabic patterns all start with the same few bytes: a prefilter on
-            // start bytes would fire at every letter.
-            .prefilter(false)
-            .build(&prefixes)
-            .map_err(|e| format!("cannot build the matcher: {e}"))?;
+        let mut arabic = [0u8; 256];
+        for (i, x) in arabic.iter_mut().enumerate() {
+            *x = char::from_u32(0x600 + i as u32).map_or(0, class);
+        }
         Ok(Matcher {
-            dfa,
-            groups,
-            prefix_len: prefixes.iter().map(Vec::len).collect(),
+            at_word_start,
+            after_head,
+            anywhere,
+            ascii,
+            arabic,
             keys,
             terms,
         })
@@ -139,61 +252,156 @@ impl Matcher {
         &self.terms
     }
 
+    /// The [`class`] of the character at byte `i` of `key` and its length.
+    #[inline(always)]
+    fn class_at(&self, key: &str, i: usize) -> (u8, usize) {
+        let bytes = key.as_bytes();
+        let b = bytes[i];
+        if b < 0x80 {
+            return (self.ascii[usize::from(b)], 1);
+        }
+        // U+0600..=U+06FF: two bytes, the first 0xD8..=0xDB.
+        if (0xD8..=0xDB).contains(&b)
+            && let Some(&b1) = bytes.get(i + 1)
+        {
+            let cp = ((usize::from(b) & 0x1F) << 6) | (usize::from(b1) & 0x3F);
+            return (self.arabic[cp - 0x600], 2);
+        }
+        match key[i..].chars().next() {
+            Some(c) => (class(c), c.len_utf8()),
+            None => (0, 1),
+        }
+    }
+
     /// Appends to `out` the hits of every term in one field.
     pub fn scan(&self, field: Field, n: &Normalized, orig: &str, out: &mut Vec<Hit>) {
         let key = n.key.as_str();
-        let bytes = key.as_bytes();
-        let dfa = &self.dfa;
-        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
-            return;
-        };
-        // Overlapping search over one byte per character; `starts` holds the key
-        // offsets of the last four characters (a pattern is at most four).
-        let mut starts = [0usize; AUTOMATON_PREFIX];
-        let mut ci = 0usize;
-        let mut i = 0usize;
-        while i < bytes.len() {
-            let b = bytes[i];
-            let (cb, len) = if b < 0x80 {
-                (COMPACT_ASCII[usize::from(b)], 1)
-            } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
-                let cp = ((usize::from(b) & 0x1F) << 6) | (usize::from(bytes[i + 1]) & 0x3F);
-                (COMPACT_ARABIC[cp - 0x600], 2)
-            } else {
-                match key[i..].chars().next() {
-                    Some(c) => (compact_byte(c), c.len_utf8()),
-                    None => break,
-                }
-            };
-            starts[ci % AUTOMATON_PREFIX] = i;
-            ci += 1;
-            i += len;
-            sid = dfa.next_state(Anchored::No, sid, cb);
-            if !dfa.is_special(sid) || !dfa.is_match(sid) {
+        let end = key.len();
+        let mut i = 0;
+        while i < end {
+            let (cls, len) = self.class_at(key, i);
+            if cls & WORD == 0 {
+                i += len;
                 continue;
             }
-            for mi in 0..dfa.match_len(sid) {
-                let pid = dfa.match_pattern(sid, mi).as_usize();
-                let s = starts[(ci - self.prefix_len[pid]) % AUTOMATON_PREFIX];
-                for &ki in &self.groups[pid] {
-                    let k = &self.keys[ki as usize];
-                    let e = s + k.key.len();
-                    if bytes.get(s..e) != Some(k.key.as_bytes()) {
-                        continue;
-                    }
-                    for p in &k.infos {
-                        if let Some((ws, we)) = self.check(p, key, s, e)
-                            && self.check_original(p.term, n, orig, s, e)
-                        {
-                            out.push(Hit {
-                                field,
-                                start: ws as u32,
-                                end: we as u32,
-                                term: p.term,
-                            });
-                        }
-                    }
+            // A word begins at `i`. A key may begin at its first character, and
+            // at the next ones while all before are proclitic letters.
+            let (mut p, mut cls, mut len) = (i, cls, len);
+            let mut table = &self.at_word_start;
+            let mut behind = 0;
+            loop {
+                self.lookup(table, field, n, orig, p, cls & COMPACT, len, out);
+                let go_on = behind < MAX_HEAD_CHARS && cls & PROCLITIC != 0;
+                p += len;
+                if p >= end {
+                    break;
                 }
+                (cls, len) = self.class_at(key, p);
+                if cls & WORD == 0 {
+                    break;
+                }
+                if !go_on {
+                    // The rest of the word.
+                    p += len;
+                    while p < end {
+                        let (c, l) = self.class_at(key, p);
+                        if c & WORD == 0 {
+                            break;
+                        }
+                        p += l;
+                    }
+                    break;
+                }
+                behind += 1;
+                table = &self.after_head;
+            }
+            i = p;
+        }
+        if let Some((ac, ids)) = &self.anywhere {
+            for m in ac.find_overlapping_iter(key) {
+                self.try_key(ids[m.pattern().as_usize()], field, n, orig, m.start(), out);
+            }
+        }
+    }
+
+    /// Tries the keys of `table` that begin at byte `s` (whose character has
+    /// compact byte `c0` and length `len0`).
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    fn lookup(
+        &self,
+        table: &Table,
+        field: Field,
+        n: &Normalized,
+        orig: &str,
+        s: usize,
+        c0: u8,
+        len0: usize,
+        out: &mut Vec<Hit>,
+    ) {
+        let key = n.key.as_str();
+        if table.single_mask >> c0 & 1 != 0 {
+            for &(c, k) in &table.singles {
+                if c == c0 {
+                    self.try_key(k, field, n, orig, s, out);
+                }
+            }
+        }
+        let q = s + len0;
+        if q >= key.len() {
+            return;
+        }
+        let (c1, len1) = self.class_at(key, q);
+        let r = table.pairs[usize::from(c0) << 6 | usize::from(c1 & COMPACT)];
+        if r == 0 {
+            return;
+        }
+        let row = &table.rows[usize::from(r) - 1];
+        let b = row.bucket as usize;
+        for &k in table.bucket(b) {
+            self.try_key(k, field, n, orig, s, out);
+        }
+        let q = q + len1;
+        if q >= key.len() {
+            return;
+        }
+        let c2 = self.class_at(key, q).0 & COMPACT;
+        if row.third >> c2 & 1 == 0 {
+            return;
+        }
+        let rank = (row.third & ((1u64 << c2) - 1)).count_ones() as usize;
+        for &k in table.bucket(b + 1 + rank) {
+            self.try_key(k, field, n, orig, s, out);
+        }
+    }
+
+    /// Key `ki` if it stands at byte `s`: the hits of its patterns.
+    #[inline]
+    fn try_key(
+        &self,
+        ki: u32,
+        field: Field,
+        n: &Normalized,
+        orig: &str,
+        s: usize,
+        out: &mut Vec<Hit>,
+    ) {
+        let key = n.key.as_str();
+        let k = &self.keys[ki as usize];
+        let e = s + k.key.len();
+        if key.as_bytes().get(s..e) != Some(k.key.as_bytes()) {
+            return;
+        }
+        for p in &k.infos {
+            if let Some((ws, we)) = self.check(p, key, s, e)
+                && self.check_original(p.term, n, orig, s, e)
+            {
+                out.push(Hit {
+                    field,
+                    start: ws as u32,
+                    end: we as u32,
+                    term: p.term,
+                });
             }
         }
     }
@@ -275,11 +483,10 @@ impl Matcher {
     }
 }
 
-/// One byte standing for a character of a key, what the automaton reads: Arabic
-/// letters U+0621..=U+064A as 1..=42 and Latin letters (either case) as 1..=26,
-/// digits as 43..=52, a few ASCII signs each their own, everything else 58 or
-/// 59. The values are few and dense, so the automaton has few byte classes and
-/// a small table that stays in cache. Latin and Arabic letters share values:
+/// One byte standing for a character, what the key tables are indexed by:
+/// Arabic letters U+0621..=U+064A as 1..=42 and Latin letters (either case) as
+/// 1..=26, digits as 43..=52, a few ASCII signs each their own, everything else
+/// 57, 58 or 59; never 0 and below 64. Latin and Arabic letters share values:
 /// every candidate is compared with the key itself.
 const fn compact_byte(c: char) -> u8 {
     let cp = c as u32;
@@ -297,31 +504,6 @@ const fn compact_byte(c: char) -> u8 {
         _ => 58,
     }
 }
-
-/// [`compact_byte`] of ASCII.
-static COMPACT_ASCII: [u8; 128] = {
-    let mut t = [0u8; 128];
-    let mut i = 0;
-    while i < 128 {
-        t[i] = compact_byte(i as u8 as char);
-        i += 1;
-    }
-    t
-};
-
-/// [`compact_byte`] of U+0600..=U+06FF.
-static COMPACT_ARABIC: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = match char::from_u32(0x600 + i as u32) {
-            Some(c) => compact_byte(c),
-            None => 59,
-        };
-        i += 1;
-    }
-    t
-};
 
 /// Start of the word that contains byte `s`, if at most `max` word characters
 /// stand before `s` in it.
@@ -380,6 +562,164 @@ mod tests {
 
     fn fires(terms: &[&str], text: &str) -> bool {
         !hits(terms, text).is_empty()
+    }
+
+    impl Matcher {
+        /// What [`Matcher::scan`] must find: every key tried at every character.
+        fn scan_reference(&self, field: Field, n: &Normalized, orig: &str, out: &mut Vec<Hit>) {
+            for (s, _) in n.key.char_indices() {
+                for ki in 0..self.keys.len() as u32 {
+                    self.try_key(ki, field, n, orig, s, out);
+                }
+            }
+        }
+    }
+
+    /// Every term of the shipped rules, and terms of every kind of key: one or
+    /// two characters, beginning with a sign or a letter that is not a word
+    /// character, phrases, prefixes, capitals, harakat, ligatures.
+    fn all_terms() -> Vec<Term> {
+        let config = crate::config::Config::builtin();
+        let mut raw: Vec<String> = Vec::new();
+        let rules = config
+            .topics
+            .iter()
+            .map(|t| &t.rule)
+            .chain(config.parties.iter().map(|p| &p.rule))
+            .chain(config.alerts.iter().map(|a| &a.rule));
+        for m in rules {
+            raw.extend(m.terms.iter().cloned());
+            raw.extend(m.all.iter().flatten().cloned());
+            for n in &m.near {
+                raw.extend(n.a.iter().chain(&n.b).cloned());
+            }
+            raw.extend(m.not.iter().cloned());
+            raw.extend(m.veto.iter().flat_map(|v| v.terms.iter().cloned()));
+        }
+        for t in ODD_TERMS {
+            raw.push(t.to_string());
+        }
+        raw.sort();
+        raw.dedup();
+        raw.iter()
+            .map(|t| forms::parse(t).unwrap_or_else(|e| panic!("{e}")))
+            .collect()
+    }
+
+    const ODD_TERMS: &[&str] = &[
+        "#iran",
+        "'s talks",
+        "-based",
+        "$100",
+        "١٢",
+        "=X",
+        "ب",
+        "+بي",
+        "ab",
+        "\u{063B}كا",
+        "é",
+        "ﻻ",
+        "日本",
+        "+قطر",
+        "<مصر",
+        "enrich*",
+        "عمّان",
+        "حامِلة",
+        "U.S.",
+        "al-Qaeda",
+        "co-op*",
+        "«مسقط",
+        "(Iran",
+        "ا",
+        "لل",
+        "وال",
+        "الا*",
+        "ي*",
+        "ıran",
+        "straße",
+        "3.67%",
+        "فبال",
+    ];
+
+    fn sorted_hits(m: &Matcher, text: &str, reference: bool) -> Vec<Hit> {
+        let n = Normalized::new(text);
+        let mut out = Vec::new();
+        if reference {
+            m.scan_reference(Field::Title, &n, text, &mut out);
+        } else {
+            m.scan(Field::Title, &n, text, &mut out);
+        }
+        out.sort();
+        out
+    }
+
+    fn shared_matcher() -> &'static Matcher {
+        static M: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
+        M.get_or_init(|| Matcher::new(all_terms()).unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    #[test]
+    fn scan_finds_what_every_key_at_every_character_finds() {
+        let m = shared_matcher();
+        let mut texts: Vec<String> = crate::seeds::BUILTIN
+            .iter()
+            .flat_map(|(_, t)| t.lines().map(str::to_string))
+            .collect();
+        texts.extend(ODD_TERMS.iter().map(|t| format!("x {t} وب{t}ها {t}s")));
+        let mut total = 0;
+        for t in &texts {
+            let want = sorted_hits(m, t, true);
+            assert_eq!(sorted_hits(m, t, false), want, "{t}");
+            total += want.len();
+        }
+        assert!(total > 100, "{total}");
+        assert!(
+            m.anywhere.is_some(),
+            "keys not beginning with a word character"
+        );
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Pieces of words: keys and terms, proclitics, suffixes, marks, signs.
+        fn text() -> impl Strategy<Value = String> {
+            let keys: Vec<String> = shared_matcher()
+                .keys
+                .iter()
+                .map(|k| k.key.clone())
+                .chain(ODD_TERMS.iter().map(|t| t.to_string()))
+                .collect();
+            let piece = prop_oneof![
+                4 => prop::sample::select(keys),
+                2 => prop::sample::select(vec![
+                    "و", "ف", "ب", "ك", "ل", "س", "ال", "وال", "بال", "لل", "فبال", "وكال", "ا",
+                    "م", "ت", "ي",
+                ]).prop_map(str::to_string),
+                2 => prop::sample::select(vec![
+                    "ه", "ها", "هم", "ات", "ان", "ين", "ون", "ية", "يين", "تان", "اتها", "ة", "s",
+                    "es", "'s", "’s", "ing",
+                ]).prop_map(str::to_string),
+                3 => prop::sample::select(vec![
+                    " ", " ", "  ", "\n", "\u{00A0}", ".", ",", "-", "'", "«", "\u{0640}",
+                    "\u{064E}", "\u{0651}", "\u{200C}", "\u{FEFB}", "\u{0654}",
+                ]).prop_map(str::to_string),
+                1 => "[a-zA-Z\u{0621}-\u{064A}\u{0660}-\u{0669}\u{063B}-\u{063F}]{1,3}",
+                1 => any::<char>().prop_map(String::from),
+            ];
+            prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+
+            #[test]
+            fn scan_equals_reference(t in text()) {
+                let m = shared_matcher();
+                prop_assert_eq!(sorted_hits(m, &t, false), sorted_hits(m, &t, true));
+            }
+        }
     }
 
     #[test]
