@@ -3,14 +3,14 @@
 //! match is then checked against its term's word forms (what may stand before
 //! and after it in the word), capitals and harakat, and becomes a [`Hit`].
 //!
-//! A key that begins with a word character can only match at the first
-//! `MAX_HEAD_CHARS + 1` characters of a word, and after the first only behind
-//! letters that proclitics are made of ([`forms::is_proclitic_letter`]): any
-//! other match fails its word-form check. So the scan walks the words and looks
-//! up, at those few places, the keys that begin with the next three characters
-//! in small tables that stay in cache, and compares the whole key on a candidate.
-//! The rare keys that begin with another character are found with an
-//! Aho-Corasick automaton over the whole key.
+//! A key that begins with a word character can only match where its word-form
+//! check can pass: at the first character of a word, or right after a head
+//! (proclitics or the article, [`forms::arabic_heads`]) that begins the word.
+//! So the scan walks the words, follows the heads with a small automaton, and
+//! at those few places looks up the keys by their first three characters in
+//! tables that stay in cache; a candidate is compared by its first eight bytes,
+//! then whole. The rare keys that begin with another character are found with
+//! an Aho-Corasick automaton over the whole key.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -65,14 +65,21 @@ struct PatternInfo {
 pub struct Matcher {
     /// Keys that may match at the first character of a word.
     at_word_start: Table,
-    /// Keys that may match behind proclitics (a later character of a word).
+    /// Keys that may match after a head (a later character of a word).
     after_head: Table,
     /// Keys that do not begin with a word character, matched anywhere: the
     /// automaton and, by its pattern id, the key.
     anywhere: Option<(AhoCorasick, Vec<u32>)>,
-    /// [`class`] of ASCII and of U+0600..=U+06FF.
-    ascii: [u8; 128],
-    arabic: [u8; 256],
+    /// The heads, as an automaton: state × head letter → state ([`DEAD`]: no
+    /// head begins so); state 0 is the empty head.
+    head_next: Vec<[u8; HEAD_LETTERS]>,
+    /// The state is a whole head (a key may follow it).
+    head_done: Vec<bool>,
+    /// Letters heads are made of: index (1..) → letter.
+    head_letters: Vec<char>,
+    /// [`Matcher::class`] of ASCII and of U+0600..=U+06FF.
+    ascii: [u16; 128],
+    arabic: [u16; 256],
     keys: Vec<Key>,
     terms: Vec<Term>,
 }
@@ -85,97 +92,109 @@ struct Key {
 
 /// Keys by their first characters, one [`compact_byte`] each (never 0).
 struct Table {
-    /// Bit c: some key is the single character of compact byte c.
-    single_mask: u64,
-    /// (compact byte, key) of the keys of one character.
-    singles: Vec<(u8, u32)>,
-    /// Compact bytes (c0, c1) as `c0 << 6 | c1` → 1 + index into `rows`, or 0
-    /// when no key begins with them.
-    pairs: Vec<u16>,
-    rows: Vec<Row>,
-    /// Key ids, bucket after bucket; bucket b is `ids[bounds[b]..bounds[b + 1]]`.
-    ids: Vec<u32>,
-    bounds: Vec<u32>,
+    /// Keys of one or two characters: bit c1 of `short[c0]` (bit 0: one character).
+    short: [u64; 64],
+    /// (c0 << 6 | c1, key) of the keys of one or two characters (c1 = 0: one).
+    short_keys: Vec<(u16, u32)>,
+    /// Bit [`gram_hash`] >> (32 - [`FILTER_BITS`]): some longer key may begin
+    /// with these three characters.
+    filter: Vec<u64>,
+    /// Slot [`gram_hash`] >> (32 - [`SLOT_BITS`]): the candidates
+    /// `cands[slots[h]..slots[h + 1]]`.
+    slots: Vec<u32>,
+    cands: Vec<Cand>,
 }
 
-/// The keys that begin with one pair of compact bytes.
-struct Row {
-    /// Bit c: some key of three characters or more has c as its third byte.
-    third: u64,
-    /// The row's first bucket (its keys of two characters); then one bucket per
-    /// bit of `third`, in order.
-    bucket: u32,
+const FILTER_BITS: u32 = 15;
+const SLOT_BITS: u32 = 11;
+
+/// A key of three characters or more, with its first eight bytes (zeros after
+/// a shorter key: no key or text holds a NUL).
+struct Cand {
+    prefix: u64,
+    mask: u64,
+    key: u32,
 }
 
-/// Bits of a [`class`] byte.
-const COMPACT: u8 = 0x3F;
-const WORD: u8 = 0x40;
-const PROCLITIC: u8 = 0x80;
+/// Bits of a class: the compact byte, a word character, the head letter index.
+const COMPACT: u16 = 0x3F;
+const WORD: u16 = 0x40;
+const LETTER_SHIFT: u32 = 8;
+/// Head letters (7 now) plus the index 0 for none.
+const HEAD_LETTERS: usize = 16;
+const DEAD: u8 = u8::MAX;
 
-/// What the scan needs to know of a character: its compact byte, whether it is
-/// a word character, whether proclitics are made of it.
-fn class(c: char) -> u8 {
-    compact_byte(c)
-        | if is_word_char(c) { WORD } else { 0 }
-        | if forms::is_proclitic_letter(c) {
-            PROCLITIC
-        } else {
-            0
+fn gram_hash(c0: u16, c1: u16, c2: u16) -> u32 {
+    (u32::from(c0) << 12 | u32::from(c1) << 6 | u32::from(c2)).wrapping_mul(0x9E37_79B1)
+}
+
+/// The first eight bytes of `bytes[s..]`, zeros after its end.
+#[inline(always)]
+fn load8(bytes: &[u8], s: usize) -> u64 {
+    let rest = bytes.get(s..).unwrap_or(&[]);
+    match rest.first_chunk::<8>() {
+        Some(b) => u64::from_le_bytes(*b),
+        None => {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(b)
         }
+    }
 }
 
 impl Table {
     fn new(keys: &[Key], ids: impl Iterator<Item = u32>) -> Table {
-        let mut singles = Vec::new();
-        // (c0, c1) → (keys of two characters, third byte → keys).
-        type Pair = (Vec<u32>, BTreeMap<u8, Vec<u32>>);
-        let mut by_pair: BTreeMap<(u8, u8), Pair> = BTreeMap::new();
+        let mut short = [0u64; 64];
+        let mut short_keys = Vec::new();
+        let mut by_slot: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        let mut filter = vec![0u64; 1 << (FILTER_BITS - 6)];
         for ki in ids {
-            let mut c = keys[ki as usize].key.chars().map(compact_byte);
+            let mut c = keys[ki as usize]
+                .key
+                .chars()
+                .map(|c| u16::from(compact_byte(c)));
             match (c.next(), c.next(), c.next()) {
-                (Some(c0), None, _) => singles.push((c0, ki)),
-                (Some(c0), Some(c1), None) => by_pair.entry((c0, c1)).or_default().0.push(ki),
-                (Some(c0), Some(c1), Some(c2)) => by_pair
-                    .entry((c0, c1))
-                    .or_default()
-                    .1
-                    .entry(c2)
-                    .or_default()
-                    .push(ki),
-                (None, _, _) => {}
+                (Some(c0), c1, None) => {
+                    let c1 = c1.unwrap_or(0);
+                    short[usize::from(c0)] |= 1 << c1;
+                    short_keys.push((c0 << 6 | c1, ki));
+                }
+                (Some(c0), Some(c1), Some(c2)) => {
+                    let h = gram_hash(c0, c1, c2);
+                    let f = (h >> (32 - FILTER_BITS)) as usize;
+                    filter[f / 64] |= 1 << (f % 64);
+                    by_slot.entry(h >> (32 - SLOT_BITS)).or_default().push(ki);
+                }
+                _ => {}
             }
         }
-        let mut t = Table {
-            single_mask: singles.iter().fold(0, |m, &(c, _)| m | 1u64 << c),
-            singles,
-            pairs: vec![0; 64 * 64],
-            rows: Vec::new(),
-            ids: Vec::new(),
-            bounds: vec![0],
-        };
-        for ((c0, c1), (two, thirds)) in by_pair {
-            let mut row = Row {
-                third: 0,
-                bucket: (t.bounds.len() - 1) as u32,
-            };
-            t.ids.extend(two);
-            t.bounds.push(t.ids.len() as u32);
-            for (c2, ids) in thirds {
-                row.third |= 1u64 << c2;
-                t.ids.extend(ids);
-                t.bounds.push(t.ids.len() as u32);
+        short_keys.sort_unstable();
+        let mut slots = Vec::with_capacity((1 << SLOT_BITS) + 1);
+        let mut cands = Vec::new();
+        for slot in 0..1u32 << SLOT_BITS {
+            slots.push(cands.len() as u32);
+            for &ki in by_slot.get(&slot).into_iter().flatten() {
+                let k = keys[ki as usize].key.as_bytes();
+                let n = k.len().min(8);
+                cands.push(Cand {
+                    prefix: load8(&k[..n], 0),
+                    mask: if n == 8 {
+                        u64::MAX
+                    } else {
+                        (1u64 << (8 * n)) - 1
+                    },
+                    key: ki,
+                });
             }
-            t.rows.push(row);
-            // At most 64 * 64 rows: the index fits.
-            t.pairs[usize::from(c0) << 6 | usize::from(c1)] = t.rows.len() as u16;
         }
-        t
-    }
-
-    /// The keys of bucket `b`.
-    #[inline]
-    fn bucket(&self, b: usize) -> &[u32] {
-        &self.ids[self.bounds[b] as usize..self.bounds[b + 1] as usize]
+        slots.push(cands.len() as u32);
+        Table {
+            short,
+            short_keys,
+            filter,
+            slots,
+            cands,
+        }
     }
 }
 
@@ -229,11 +248,58 @@ impl Matcher {
                 .map_err(|e| format!("cannot build the matcher: {e}"))?;
             Some((ac, other))
         };
-        let mut ascii = [0u8; 128];
+        // The heads' automaton: one state per beginning of a head.
+        let mut heads = forms::arabic_heads();
+        heads.push("ال".to_string()); // Head::Article
+        let mut head_letters: Vec<char> = heads.iter().flat_map(|h| h.chars()).collect();
+        head_letters.sort_unstable();
+        head_letters.dedup();
+        if head_letters.len() >= HEAD_LETTERS {
+            return Err("cannot build the matcher: too many head letters".into());
+        }
+        let letter = |c: char| {
+            head_letters
+                .iter()
+                .position(|&l| l == c)
+                .map_or(0, |i| i + 1)
+        };
+        let mut states: BTreeMap<String, u8> = BTreeMap::new();
+        states.insert(String::new(), 0);
+        let mut head_next = vec![[DEAD; HEAD_LETTERS]];
+        let mut head_done = vec![false];
+        for h in &heads {
+            let mut state = 0u8;
+            let mut prefix = String::new();
+            for c in h.chars() {
+                prefix.push(c);
+                let next = match states.get(&prefix) {
+                    Some(&s) => s,
+                    None => {
+                        let s = u8::try_from(head_next.len())
+                            .ok()
+                            .filter(|&s| s != DEAD)
+                            .ok_or("cannot build the matcher: too many heads")?;
+                        states.insert(prefix.clone(), s);
+                        head_next.push([DEAD; HEAD_LETTERS]);
+                        head_done.push(false);
+                        s
+                    }
+                };
+                head_next[usize::from(state)][letter(c)] = next;
+                state = next;
+            }
+            head_done[usize::from(state)] = true;
+        }
+        let class = |c: char| -> u16 {
+            u16::from(compact_byte(c))
+                | if is_word_char(c) { WORD } else { 0 }
+                | (letter(c) as u16) << LETTER_SHIFT
+        };
+        let mut ascii = [0u16; 128];
         for (b, x) in ascii.iter_mut().enumerate() {
             *x = class(char::from(b as u8));
         }
-        let mut arabic = [0u8; 256];
+        let mut arabic = [0u16; 256];
         for (i, x) in arabic.iter_mut().enumerate() {
             *x = char::from_u32(0x600 + i as u32).map_or(0, class);
         }
@@ -241,6 +307,9 @@ impl Matcher {
             at_word_start,
             after_head,
             anywhere,
+            head_next,
+            head_done,
+            head_letters,
             ascii,
             arabic,
             keys,
@@ -252,9 +321,21 @@ impl Matcher {
         &self.terms
     }
 
-    /// The [`class`] of the character at byte `i` of `key` and its length.
+    /// Compact byte, word character, head letter index of a character outside
+    /// the tables.
+    fn class(&self, c: char) -> u16 {
+        u16::from(compact_byte(c))
+            | if is_word_char(c) { WORD } else { 0 }
+            | self
+                .head_letters
+                .iter()
+                .position(|&l| l == c)
+                .map_or(0, |i| (i as u16 + 1) << LETTER_SHIFT)
+    }
+
+    /// The class of the character at byte `i` of `key`, and its length.
     #[inline(always)]
-    fn class_at(&self, key: &str, i: usize) -> (u8, usize) {
+    fn class_at(&self, key: &str, i: usize) -> (u16, usize) {
         let bytes = key.as_bytes();
         let b = bytes[i];
         if b < 0x80 {
@@ -268,7 +349,7 @@ impl Matcher {
             return (self.arabic[cp - 0x600], 2);
         }
         match key[i..].chars().next() {
-            Some(c) => (class(c), c.len_utf8()),
+            Some(c) => (self.class(c), c.len_utf8()),
             None => (0, 1),
         }
     }
@@ -279,19 +360,23 @@ impl Matcher {
         let end = key.len();
         let mut i = 0;
         while i < end {
-            let (cls, len) = self.class_at(key, i);
+            let (mut cls, mut len) = self.class_at(key, i);
             if cls & WORD == 0 {
                 i += len;
                 continue;
             }
-            // A word begins at `i`. A key may begin at its first character, and
-            // at the next ones while all before are proclitic letters.
-            let (mut p, mut cls, mut len) = (i, cls, len);
-            let mut table = &self.at_word_start;
-            let mut behind = 0;
+            // A word begins at `i`: a key may begin here, and after each head
+            // that begins the word.
+            self.lookup(&self.at_word_start, field, n, orig, i, cls, len, out);
+            let mut p = i;
+            let mut state = 0u8;
             loop {
-                self.lookup(table, field, n, orig, p, cls & COMPACT, len, out);
-                let go_on = behind < MAX_HEAD_CHARS && cls & PROCLITIC != 0;
+                let letter = usize::from(cls >> LETTER_SHIFT);
+                state = if letter == 0 || state == DEAD {
+                    DEAD
+                } else {
+                    self.head_next[usize::from(state)][letter]
+                };
                 p += len;
                 if p >= end {
                     break;
@@ -300,20 +385,9 @@ impl Matcher {
                 if cls & WORD == 0 {
                     break;
                 }
-                if !go_on {
-                    // The rest of the word.
-                    p += len;
-                    while p < end {
-                        let (c, l) = self.class_at(key, p);
-                        if c & WORD == 0 {
-                            break;
-                        }
-                        p += l;
-                    }
-                    break;
+                if state != DEAD && self.head_done[usize::from(state)] {
+                    self.lookup(&self.after_head, field, n, orig, p, cls, len, out);
                 }
-                behind += 1;
-                table = &self.after_head;
             }
             i = p;
         }
@@ -324,8 +398,8 @@ impl Matcher {
         }
     }
 
-    /// Tries the keys of `table` that begin at byte `s` (whose character has
-    /// compact byte `c0` and length `len0`).
+    /// Tries the keys of `table` that may begin at byte `s` (whose character
+    /// has class `cls` and length `len0`).
     #[inline]
     #[allow(clippy::too_many_arguments)]
     fn lookup(
@@ -335,48 +409,66 @@ impl Matcher {
         n: &Normalized,
         orig: &str,
         s: usize,
-        c0: u8,
+        cls: u16,
         len0: usize,
         out: &mut Vec<Hit>,
     ) {
         let key = n.key.as_str();
-        if table.single_mask >> c0 & 1 != 0 {
-            for &(c, k) in &table.singles {
-                if c == c0 {
-                    self.try_key(k, field, n, orig, s, out);
+        let bytes = key.as_bytes();
+        let c0 = cls & COMPACT;
+        let q = s + len0;
+        let (c1, len1) = if q < bytes.len() {
+            let (c, l) = self.class_at(key, q);
+            (c & COMPACT, l)
+        } else {
+            (0, 0)
+        };
+        let short = table.short[usize::from(c0)];
+        if short != 0 {
+            // Keys of one character (bit 0), of two (bit c1).
+            for want in [0, c1] {
+                if short >> want & 1 != 0 {
+                    let code = c0 << 6 | want;
+                    let from = table.short_keys.partition_point(|e| e.0 < code);
+                    for &(c, k) in &table.short_keys[from..] {
+                        if c != code {
+                            break;
+                        }
+                        self.try_key(k, field, n, orig, s, out);
+                    }
+                }
+                if c1 == 0 {
+                    break;
                 }
             }
         }
-        let q = s + len0;
-        if q >= key.len() {
-            return;
-        }
-        let (c1, len1) = self.class_at(key, q);
-        let r = table.pairs[usize::from(c0) << 6 | usize::from(c1 & COMPACT)];
-        if r == 0 {
-            return;
-        }
-        let row = &table.rows[usize::from(r) - 1];
-        let b = row.bucket as usize;
-        for &k in table.bucket(b) {
-            self.try_key(k, field, n, orig, s, out);
-        }
         let q = q + len1;
-        if q >= key.len() {
+        if q >= bytes.len() {
             return;
         }
         let c2 = self.class_at(key, q).0 & COMPACT;
-        if row.third >> c2 & 1 == 0 {
+        let h = gram_hash(c0, c1, c2);
+        let f = (h >> (32 - FILTER_BITS)) as usize;
+        if table.filter[f / 64] >> (f % 64) & 1 == 0 {
             return;
         }
-        let rank = (row.third & ((1u64 << c2) - 1)).count_ones() as usize;
-        for &k in table.bucket(b + 1 + rank) {
-            self.try_key(k, field, n, orig, s, out);
+        let slot = (h >> (32 - SLOT_BITS)) as usize;
+        let cands = &table.cands[table.slots[slot] as usize..table.slots[slot + 1] as usize];
+        let text = load8(bytes, s);
+        for c in cands {
+            if text & c.mask != c.prefix {
+                continue;
+            }
+            let k = &self.keys[c.key as usize];
+            let e = s + k.key.len();
+            if k.key.len() > 8 && bytes.get(s + 8..e) != Some(&k.key.as_bytes()[8..]) {
+                continue;
+            }
+            self.found(k, field, n, orig, s, e, out);
         }
     }
 
     /// Key `ki` if it stands at byte `s`: the hits of its patterns.
-    #[inline]
     fn try_key(
         &self,
         ki: u32,
@@ -386,14 +478,27 @@ impl Matcher {
         s: usize,
         out: &mut Vec<Hit>,
     ) {
-        let key = n.key.as_str();
         let k = &self.keys[ki as usize];
         let e = s + k.key.len();
-        if key.as_bytes().get(s..e) != Some(k.key.as_bytes()) {
-            return;
+        if n.key.as_bytes().get(s..e) == Some(k.key.as_bytes()) {
+            self.found(k, field, n, orig, s, e, out);
         }
+    }
+
+    /// The hits of the patterns of key `k`, found at `s..e`.
+    #[allow(clippy::too_many_arguments)]
+    fn found(
+        &self,
+        k: &Key,
+        field: Field,
+        n: &Normalized,
+        orig: &str,
+        s: usize,
+        e: usize,
+        out: &mut Vec<Hit>,
+    ) {
         for p in &k.infos {
-            if let Some((ws, we)) = self.check(p, key, s, e)
+            if let Some((ws, we)) = self.check(p, &n.key, s, e)
                 && self.check_original(p.term, n, orig, s, e)
             {
                 out.push(Hit {
