@@ -6,10 +6,10 @@
 //! A key that begins with a word character can only match where its word-form
 //! check can pass: at the first character of a word, or right after a head
 //! (proclitics or the article, [`forms::arabic_heads`]) that begins the word.
-//! So the scan walks the words, follows the heads with a small automaton, and
-//! at those few places looks up the keys by their first three characters in
-//! tables that stay in cache; a candidate is compared by its first eight bytes,
-//! then whole. The rare keys that begin with another character are found with
+//! So the scan goes from word start to word start (found by normalization),
+//! follows the heads with a small automaton, and at those few places looks up
+//! the keys by their first three characters in tables that stay in cache; a
+//! candidate is compared by its first eight bytes, then whole. The rare keys that begin with another character are found with
 //! an Aho-Corasick automaton over the whole key.
 
 use std::collections::{BTreeMap, HashMap};
@@ -358,38 +358,31 @@ impl Matcher {
     pub fn scan(&self, field: Field, n: &Normalized, orig: &str, out: &mut Vec<Hit>) {
         let key = n.key.as_str();
         let end = key.len();
-        let mut i = 0;
-        while i < end {
-            let (mut cls, mut len) = self.class_at(key, i);
-            if cls & WORD == 0 {
-                i += len;
-                continue;
-            }
-            // A word begins at `i`: a key may begin here, and after each head
+        for &ws in n.word_starts() {
+            // A word begins at `ws`: a key may begin here, and after each head
             // that begins the word.
-            self.lookup(&self.at_word_start, field, n, orig, i, cls, len, out);
-            let mut p = i;
+            let mut p = ws as usize;
+            let (mut cls, mut len) = self.class_at(key, p);
+            self.lookup(&self.at_word_start, field, n, orig, p, cls, len, out);
             let mut state = 0u8;
             loop {
                 let letter = usize::from(cls >> LETTER_SHIFT);
-                state = if letter == 0 || state == DEAD {
-                    DEAD
-                } else {
-                    self.head_next[usize::from(state)][letter]
-                };
+                if letter == 0 {
+                    break;
+                }
+                state = self.head_next[usize::from(state)][letter];
                 p += len;
-                if p >= end {
+                if state == DEAD || p >= end {
                     break;
                 }
                 (cls, len) = self.class_at(key, p);
                 if cls & WORD == 0 {
                     break;
                 }
-                if state != DEAD && self.head_done[usize::from(state)] {
+                if self.head_done[usize::from(state)] {
                     self.lookup(&self.after_head, field, n, orig, p, cls, len, out);
                 }
             }
-            i = p;
         }
         if let Some((ac, ids)) = &self.anywhere {
             for m in ac.find_overlapping_iter(key) {

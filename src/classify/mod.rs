@@ -155,7 +155,7 @@ impl Classifier {
         // its entries (its evidence is sorted before it is returned).
         entries.sort_unstable_by_key(|e| e.0);
 
-        let mut words = Words::new(&title.key, &body.key);
+        let mut words = Words::new(title.word_starts(), body.word_starts());
         let mut out = Classification {
             lang: lang::decide(
                 title.letters.plus(body.letters),

@@ -95,37 +95,24 @@ impl TermTable {
     }
 }
 
-/// Word positions of a field's key, for windows (`near`, `veto`).
+/// Word positions of a field's key, for windows (`near`, `veto`): the key
+/// offsets where its words begin ([`crate::text::Normalized::word_starts`]).
 pub struct Words<'a> {
-    key: [&'a str; 2],
-    starts: [Option<Vec<u32>>; 2],
+    starts: [&'a [u32]; 2],
 }
 
 impl<'a> Words<'a> {
-    pub fn new(title: &'a str, body: &'a str) -> Words<'a> {
+    pub fn new(title: &'a [u32], body: &'a [u32]) -> Words<'a> {
         Words {
-            key: [title, body],
-            starts: [None, None],
+            starts: [title, body],
         }
     }
 
     /// Index of the word that begins at or before `pos`.
     fn index(&mut self, field: Field, pos: u32) -> usize {
-        let f = field as usize;
-        let key = self.key[f];
-        let starts = self.starts[f].get_or_insert_with(|| {
-            let mut v = Vec::new();
-            let mut prev = false;
-            for (i, c) in key.char_indices() {
-                let w = crate::text::is_word_char(c);
-                if w && !prev {
-                    v.push(i as u32);
-                }
-                prev = w;
-            }
-            v
-        });
-        starts.partition_point(|&s| s <= pos).saturating_sub(1)
+        self.starts[field as usize]
+            .partition_point(|&s| s <= pos)
+            .saturating_sub(1)
     }
 }
 

@@ -26,6 +26,9 @@ pub struct Normalized {
     /// offset `k` came from the original character at `o + (k - k0)`, where
     /// `(k0, o)` is the last entry with `k0 <= k`. Empty when not asked for.
     map: Vec<(u32, u32)>,
+    /// Key offsets where words begin: a word character ([`is_word_char`]) at the
+    /// start or after another character. Empty when the map is not asked for.
+    starts: Vec<u32>,
     /// Length of the original text.
     orig_len: usize,
     /// Letters by script, for language detection.
@@ -43,6 +46,12 @@ impl Normalized {
     /// Refills this key from `s`, reusing the buffers (no allocation once warm).
     pub fn reset(&mut self, s: &str) {
         self.fill(s, true);
+    }
+
+    /// Key offsets where words begin (a word character at the start of the key
+    /// or after a character that is not one), in order.
+    pub fn word_starts(&self) -> &[u32] {
+        &self.starts
     }
 
     /// The original byte range of the key range `start..end` (both on character
@@ -125,12 +134,42 @@ impl Normalized {
     }
 
     fn fill(&mut self, s: &str, with_map: bool) {
+        if with_map {
+            self.fill_with::<true>(s);
+        } else {
+            self.fill_with::<false>(s);
+        }
+    }
+
+    /// Word starts after the key changed from byte `low` on (outside the fast
+    /// paths): dropped from there and found again.
+    fn rescan_words(&mut self, low: usize) {
+        while self.starts.last().is_some_and(|&w| w as usize >= low) {
+            self.starts.pop();
+        }
+        let mut word = self.key[..low]
+            .chars()
+            .next_back()
+            .is_some_and(is_word_char);
+        for (o, c) in self.key[low..].char_indices() {
+            let w = is_word_char(c);
+            if w && !word {
+                self.starts.push((low + o) as u32);
+            }
+            word = w;
+        }
+    }
+
+    fn fill_with<const MAP: bool>(&mut self, s: &str) {
         self.key.clear();
         self.map.clear();
+        self.starts.clear();
         self.orig_len = s.len();
         self.letters = super::lang::Letters::default();
         self.key.reserve(s.len());
+        let arabic_fold: &[ArabicFold; 256] = &ARABIC_FOLD;
         let mut space = true; // at the start: leading white space dropped
+        let mut word = false; // the key ends with a word character
         let bytes = s.as_bytes();
         let (mut latin, mut arabic, mut persian) = (0usize, 0usize, 0usize);
         // s[copy..i]: characters that normalize to themselves (ASCII capitals
@@ -138,24 +177,67 @@ impl Normalized {
         let mut copy = 0;
         let mut i = 0;
         while i < bytes.len() {
+            if word {
+                // Inside a word: ASCII letters and digits, and Arabic letters
+                // that stay as they are, only counted.
+                let mut counts = 0u64;
+                while let Some(&b) = bytes.get(i) {
+                    if b < 0x80 {
+                        match ASCII[usize::from(b)] {
+                            A_LETTER => latin += 1,
+                            A_DIGIT => {}
+                            _ => break,
+                        }
+                        i += 1;
+                    } else if (0xD8..=0xDB).contains(&b)
+                        && let Some(&b1) = bytes.get(i + 1)
+                    {
+                        let e =
+                            PLAIN_ARABIC[((usize::from(b) & 3) << 6) | (usize::from(b1) & 0x3F)];
+                        if e == 0 {
+                            break;
+                        }
+                        counts += e & PLAIN_COUNTS;
+                        i += 2;
+                    } else {
+                        break;
+                    }
+                }
+                arabic += (counts & 0xFFFF_FFFF) as usize;
+                persian += (counts >> 32) as usize;
+                if i >= bytes.len() {
+                    break;
+                }
+            }
             let b = bytes[i];
             if b < 0x80 {
                 match ASCII[usize::from(b)] {
-                    A_LETTER => {
-                        latin += 1;
+                    class @ (A_LETTER | A_DIGIT) => {
+                        latin += usize::from(class == A_LETTER);
+                        if MAP && !word {
+                            self.starts.push((self.key.len() + i - copy) as u32);
+                        }
+                        word = true;
                         space = false;
                     }
-                    A_PRINT => space = false,
-                    A_SPACE if !space => space = true,
+                    A_PRINT => {
+                        word = false;
+                        space = false;
+                    }
+                    A_SPACE if !space => {
+                        word = false;
+                        space = true;
+                    }
                     A_WHITE if !space => {
-                        self.copy(s, copy, i, with_map);
-                        self.push_ascii(b' ', i, with_map);
+                        self.copy(s, copy, i, MAP);
+                        self.push_ascii(b' ', i, MAP);
                         copy = i + 1;
+                        word = false;
                         space = true;
                     }
                     // Deleted: a control character, or white space after white space.
                     _ => {
-                        self.copy(s, copy, i, with_map);
+                        self.copy(s, copy, i, MAP);
                         copy = i + 1;
                     }
                 }
@@ -166,49 +248,60 @@ impl Normalized {
             if (0xD8..=0xDB).contains(&b)
                 && let Some(&b1) = bytes.get(i + 1)
             {
-                let a = &ARABIC_FOLD
+                let a = &arabic_fold
                     [(((usize::from(b) & 0x1F) << 6) | (usize::from(b1) & 0x3F)) - 0x600];
                 if a.kind != SLOW {
                     arabic += usize::from(a.arabic);
                     persian += usize::from(a.persian);
-                    match a.kind {
-                        KEEP => space = false,
-                        DEL => {
-                            self.copy(s, copy, i, with_map);
-                            copy = i + 2;
-                        }
-                        _ => {
-                            self.copy(s, copy, i, with_map);
-                            self.mark(i, with_map);
+                    if a.kind == DEL {
+                        self.copy(s, copy, i, MAP);
+                        copy = i + 2;
+                    } else {
+                        let at = if a.kind == KEEP {
+                            self.key.len() + i - copy
+                        } else {
+                            self.copy(s, copy, i, MAP);
+                            self.mark(i, MAP);
                             self.key.push(a.to);
                             copy = i + 2;
-                            space = false;
+                            self.key.len() - a.to.len_utf8()
+                        };
+                        if MAP && a.word && !word {
+                            self.starts.push(at as u32);
                         }
+                        word = a.word;
+                        space = false;
                     }
                     i += 2;
                     continue;
                 }
             }
             // Other multi-byte characters: decode one.
-            self.copy(s, copy, i, with_map);
+            self.copy(s, copy, i, MAP);
             let c = match s[i..].chars().next() {
                 Some(c) => c,
                 None => break,
             };
             let len = c.len_utf8();
+            // What may change: the last character (a mark composes with it) on.
+            let low = self.key.len() - self.key.chars().next_back().map_or(0, char::len_utf8);
             self.letters.add(c);
             if c.is_whitespace() {
                 if !space {
-                    self.push_ascii(b' ', i, with_map);
+                    self.push_ascii(b' ', i, MAP);
                     space = true;
                 }
-            } else if self.slow(c, i, with_map) {
+            } else if self.slow(c, i, MAP) {
                 space = false;
             }
+            if MAP {
+                self.rescan_words(low);
+            }
+            word = self.key.chars().next_back().is_some_and(is_word_char);
             i += len;
             copy = i;
         }
-        self.copy(s, copy, bytes.len(), with_map);
+        self.copy(s, copy, bytes.len(), MAP);
         self.letters.latin += latin;
         self.letters.arabic += arabic;
         self.letters.persian += persian;
@@ -301,6 +394,7 @@ impl Normalized {
 /// ASCII for [`Normalized::fill`]: letters, other printable characters (kept),
 /// the space, other white space (a space), control characters (deleted).
 const A_LETTER: u8 = 0;
+const A_DIGIT: u8 = 5;
 const A_PRINT: u8 = 1;
 const A_SPACE: u8 = 2;
 const A_WHITE: u8 = 3;
@@ -313,6 +407,8 @@ static ASCII: [u8; 128] = {
         let b = i as u8;
         t[i] = if b.is_ascii_alphabetic() {
             A_LETTER
+        } else if b.is_ascii_digit() {
+            A_DIGIT
         } else if b == b' ' {
             A_SPACE
         } else if b.is_ascii_whitespace() {
@@ -328,7 +424,6 @@ static ASCII: [u8; 128] = {
 };
 
 /// What [`Normalized::fill`] does with a character of U+0600..=U+06FF.
-#[derive(Clone, Copy)]
 struct ArabicFold {
     /// [`KEEP`] (itself), [`DEL`], [`SLOW`] (NFKC needed) or [`FOLD`] (to `to`).
     kind: u16,
@@ -336,35 +431,51 @@ struct ArabicFold {
     /// Counts as an Arabic-script letter; as a letter only Persian uses.
     arabic: bool,
     persian: bool,
+    /// What it becomes is a word character.
+    word: bool,
 }
 
 const FOLD: u16 = 3;
 
-static ARABIC_FOLD: [ArabicFold; 256] = {
-    let mut t = [ArabicFold {
-        kind: KEEP,
-        to: '\0',
-        arabic: false,
-        persian: false,
-    }; 256];
+/// U+0600..=U+06FF: for a word character that normalization keeps as it is, 1
+/// (an Arabic-script letter) plus 1 << 32 (a Persian one) plus [`PLAIN`];
+/// 0 for any other.
+static PLAIN_ARABIC: [u64; 256] = {
+    let mut t = [0u64; 256];
     let mut i = 0;
     while i < 256 {
+        let c = 0x600 + i as u32;
+        // The word characters of the block (see `is_word_char`), kept as they are.
+        let word = matches!(c, 0x0621..=0x063A | 0x0641..=0x064A | 0x0660..=0x0669 | 0x066E..=0x06D3 | 0x06F0..=0x06F9);
+        if word && ARABIC[i] == KEEP {
+            t[i] = PLAIN
+                | if LETTER_CLASS[i] != 0 { 1 } else { 0 }
+                | if LETTER_CLASS[i] == 2 { 1 << 32 } else { 0 };
+        }
+        i += 1;
+    }
+    t
+};
+const PLAIN: u64 = 1 << 63;
+const PLAIN_COUNTS: u64 = !PLAIN;
+
+static ARABIC_FOLD: std::sync::LazyLock<[ArabicFold; 256]> = std::sync::LazyLock::new(|| {
+    std::array::from_fn(|i| {
         let kind = match ARABIC[i] {
             DEL => DEL,
             SLOW => SLOW,
             KEEP => KEEP,
             _ => FOLD,
         };
-        t[i] = ArabicFold {
+        ArabicFold {
             kind,
             to: FOLDED[i],
             arabic: LETTER_CLASS[i] != 0,
             persian: LETTER_CLASS[i] == 2,
-        };
-        i += 1;
-    }
-    t
-};
+            word: is_word_char(FOLDED[i]),
+        }
+    })
+});
 
 const DEL: u16 = 0;
 const KEEP: u16 = 1;
@@ -735,6 +846,16 @@ mod tests {
         assert_eq!(n.key, want.key, "{s:?}");
         assert_eq!(normalize(s), want.key, "{s:?}");
         assert_eq!(n.letters, want.letters, "{s:?}");
+        let mut starts = Vec::new();
+        let mut prev = false;
+        for (i, c) in n.key.char_indices() {
+            let w = is_word_char(c);
+            if w && !prev {
+                starts.push(i as u32);
+            }
+            prev = w;
+        }
+        assert_eq!(n.word_starts(), starts, "{s:?}");
         let bounds: Vec<usize> = (0..=n.key.len())
             .filter(|&i| n.key.is_char_boundary(i))
             .collect();
@@ -746,6 +867,20 @@ mod tests {
                     "{s:?} {a}..{b}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn plain_arabic_table() {
+        for i in 0..256 {
+            let c = char::from_u32(0x600 + i as u32).unwrap_or('\0');
+            let plain = is_word_char(c) && ARABIC[i] == KEEP;
+            let want = if plain {
+                PLAIN | u64::from(LETTER_CLASS[i] != 0) | u64::from(LETTER_CLASS[i] == 2) << 32
+            } else {
+                0
+            };
+            assert_eq!(PLAIN_ARABIC[i], want, "{c:?}");
         }
     }
 
