@@ -251,6 +251,8 @@ impl Matcher {
         // The heads' automaton: one state per beginning of a head.
         let mut heads = forms::arabic_heads();
         heads.push("ال".to_string()); // Head::Article
+        // A longer head fails the check anyway; the scan relies on it.
+        heads.retain(|h| h.chars().count() <= MAX_HEAD_CHARS);
         let mut head_letters: Vec<char> = heads.iter().flat_map(|h| h.chars()).collect();
         head_letters.sort_unstable();
         head_letters.dedup();
@@ -357,30 +359,35 @@ impl Matcher {
     /// Appends to `out` the hits of every term in one field.
     pub fn scan(&self, field: Field, n: &Normalized, orig: &str, out: &mut Vec<Hit>) {
         let key = n.key.as_str();
-        let end = key.len();
         for &ws in n.word_starts() {
             // A word begins at `ws`: a key may begin here, and after each head
-            // that begins the word.
-            let mut p = ws as usize;
-            let (mut cls, mut len) = self.class_at(key, p);
-            self.lookup(&self.at_word_start, field, n, orig, p, cls, len, out);
+            // that begins the word. Each character is decoded once: `cls` and
+            // `len` hold the classes and lengths of the three at `p` (class 0
+            // past the end).
+            let ws = ws as usize;
+            let mut p = ws;
+            let (c0, l0) = self.class_at(key, p);
+            let (c1, l1) = self.class_after(key, p + l0);
+            let (c2, l2) = self.class_after(key, p + l0 + l1);
+            let mut cls = [c0, c1, c2];
+            let mut len = [l0, l1, l2];
+            self.lookup(&self.at_word_start, field, n, orig, ws, p, cls, out);
             let mut state = 0u8;
             loop {
-                let letter = usize::from(cls >> LETTER_SHIFT);
+                let letter = usize::from(cls[0] >> LETTER_SHIFT);
                 if letter == 0 {
                     break;
                 }
                 state = self.head_next[usize::from(state)][letter];
-                p += len;
-                if state == DEAD || p >= end {
+                if state == DEAD || cls[1] & WORD == 0 {
                     break;
                 }
-                (cls, len) = self.class_at(key, p);
-                if cls & WORD == 0 {
-                    break;
-                }
+                p += len[0];
+                let (c, l) = self.class_after(key, p + len[1] + len[2]);
+                cls = [cls[1], cls[2], c];
+                len = [len[1], len[2], l];
                 if self.head_done[usize::from(state)] {
-                    self.lookup(&self.after_head, field, n, orig, p, cls, len, out);
+                    self.lookup(&self.after_head, field, n, orig, ws, p, cls, out);
                 }
             }
         }
@@ -391,9 +398,21 @@ impl Matcher {
         }
     }
 
-    /// Tries the keys of `table` that may begin at byte `s` (whose character
-    /// has class `cls` and length `len0`).
-    #[inline]
+    /// The class and length of the character at byte `i` of `key`; (0, 0) at
+    /// the end.
+    #[inline(always)]
+    fn class_after(&self, key: &str, i: usize) -> (u16, usize) {
+        if i < key.len() {
+            self.class_at(key, i)
+        } else {
+            (0, 0)
+        }
+    }
+
+    /// Tries the keys of `table` that may begin at byte `s`, in the word that
+    /// begins at `ws`; `cls`: the classes of the characters at `s` and the two
+    /// after it (0 past the end).
+    #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     fn lookup(
         &self,
@@ -401,45 +420,19 @@ impl Matcher {
         field: Field,
         n: &Normalized,
         orig: &str,
+        ws: usize,
         s: usize,
-        cls: u16,
-        len0: usize,
+        cls: [u16; 3],
         out: &mut Vec<Hit>,
     ) {
-        let key = n.key.as_str();
-        let bytes = key.as_bytes();
-        let c0 = cls & COMPACT;
-        let q = s + len0;
-        let (c1, len1) = if q < bytes.len() {
-            let (c, l) = self.class_at(key, q);
-            (c & COMPACT, l)
-        } else {
-            (0, 0)
-        };
+        let [c0, c1, c2] = cls.map(|c| c & COMPACT);
         let short = table.short[usize::from(c0)];
         if short != 0 {
-            // Keys of one character (bit 0), of two (bit c1).
-            for want in [0, c1] {
-                if short >> want & 1 != 0 {
-                    let code = c0 << 6 | want;
-                    let from = table.short_keys.partition_point(|e| e.0 < code);
-                    for &(c, k) in &table.short_keys[from..] {
-                        if c != code {
-                            break;
-                        }
-                        self.try_key(k, field, n, orig, s, out);
-                    }
-                }
-                if c1 == 0 {
-                    break;
-                }
-            }
+            self.lookup_short(table, field, n, orig, ws, s, c0, c1, out);
         }
-        let q = q + len1;
-        if q >= bytes.len() {
+        if c2 == 0 {
             return;
         }
-        let c2 = self.class_at(key, q).0 & COMPACT;
         let h = gram_hash(c0, c1, c2);
         let f = (h >> (32 - FILTER_BITS)) as usize;
         if table.filter[f / 64] >> (f % 64) & 1 == 0 {
@@ -447,6 +440,7 @@ impl Matcher {
         }
         let slot = (h >> (32 - SLOT_BITS)) as usize;
         let cands = &table.cands[table.slots[slot] as usize..table.slots[slot + 1] as usize];
+        let bytes = n.key.as_bytes();
         let text = load8(bytes, s);
         for c in cands {
             if text & c.mask != c.prefix {
@@ -457,7 +451,45 @@ impl Matcher {
             if k.key.len() > 8 && bytes.get(s + 8..e) != Some(&k.key.as_bytes()[8..]) {
                 continue;
             }
-            self.found(k, field, n, orig, s, e, out);
+            self.found(k, field, n, orig, Some(ws), s, e, out);
+        }
+    }
+
+    /// The keys of one or two characters of `table` at byte `s`.
+    #[cold]
+    #[allow(clippy::too_many_arguments)]
+    fn lookup_short(
+        &self,
+        table: &Table,
+        field: Field,
+        n: &Normalized,
+        orig: &str,
+        ws: usize,
+        s: usize,
+        c0: u16,
+        c1: u16,
+        out: &mut Vec<Hit>,
+    ) {
+        let short = table.short[usize::from(c0)];
+        // Keys of one character (bit 0), of two (bit c1).
+        for want in [0, c1] {
+            if short >> want & 1 != 0 {
+                let code = c0 << 6 | want;
+                let from = table.short_keys.partition_point(|e| e.0 < code);
+                for &(c, ki) in &table.short_keys[from..] {
+                    if c != code {
+                        break;
+                    }
+                    let k = &self.keys[ki as usize];
+                    let e = s + k.key.len();
+                    if n.key.as_bytes().get(s..e) == Some(k.key.as_bytes()) {
+                        self.found(k, field, n, orig, Some(ws), s, e, out);
+                    }
+                }
+            }
+            if c1 == 0 {
+                break;
+            }
         }
     }
 
@@ -474,11 +506,12 @@ impl Matcher {
         let k = &self.keys[ki as usize];
         let e = s + k.key.len();
         if n.key.as_bytes().get(s..e) == Some(k.key.as_bytes()) {
-            self.found(k, field, n, orig, s, e, out);
+            self.found(k, field, n, orig, None, s, e, out);
         }
     }
 
-    /// The hits of the patterns of key `k`, found at `s..e`.
+    /// The hits of the patterns of key `k`, found at `s..e`; `ws`: the start of
+    /// its word when known (at most [`MAX_HEAD_CHARS`] characters before `s`).
     #[allow(clippy::too_many_arguments)]
     fn found(
         &self,
@@ -486,12 +519,13 @@ impl Matcher {
         field: Field,
         n: &Normalized,
         orig: &str,
+        ws: Option<usize>,
         s: usize,
         e: usize,
         out: &mut Vec<Hit>,
     ) {
         for p in &k.infos {
-            if let Some((ws, we)) = self.check(p, &n.key, s, e)
+            if let Some((ws, we)) = self.check(p, &n.key, ws, s, e)
                 && self.check_original(p.term, n, orig, s, e)
             {
                 out.push(Hit {
@@ -505,11 +539,21 @@ impl Matcher {
     }
 
     /// The word span of a valid match, or None when the forms around it do not fit.
-    fn check(&self, p: &PatternInfo, key: &str, s: usize, e: usize) -> Option<(usize, usize)> {
+    fn check(
+        &self,
+        p: &PatternInfo,
+        key: &str,
+        ws: Option<usize>,
+        s: usize,
+        e: usize,
+    ) -> Option<(usize, usize)> {
         let ws = if !p.word_start {
             s
         } else {
-            let ws = word_start(key, s, MAX_HEAD_CHARS)?;
+            let ws = match ws {
+                Some(ws) => ws,
+                None => word_start(key, s, MAX_HEAD_CHARS)?,
+            };
             let prefix = &key[ws..s];
             let ok = match p.head {
                 Head::None => prefix.is_empty(),
