@@ -122,14 +122,18 @@ impl Normalized {
         }
     }
 
-    /// Copies `s[from..to]`, which normalizes to itself but for ASCII capitals.
+    /// Copies `s[from..to]`, which normalizes to itself but for ASCII capitals
+    /// (if `upper`, some are there: lowercased, and `upper` cleared).
     #[inline(always)]
-    fn copy(&mut self, s: &str, from: usize, to: usize, with_map: bool) {
+    fn copy(&mut self, s: &str, from: usize, to: usize, upper: &mut bool, with_map: bool) {
         if from < to {
             self.mark(from, with_map);
             let at = self.key.len();
             self.key.push_str(&s[from..to]);
-            self.key[at..].make_ascii_lowercase();
+            if *upper {
+                self.key[at..].make_ascii_lowercase();
+                *upper = false;
+            }
         }
     }
 
@@ -169,6 +173,7 @@ impl Normalized {
         self.key.reserve(s.len());
         let arabic_fold: &[ArabicFold; 256] = &ARABIC_FOLD;
         let mut space = true; // at the start: leading white space dropped
+        let mut upper = false; // s[copy..i] holds ASCII capitals
         let mut word = false; // the key ends with a word character
         let bytes = s.as_bytes();
         let (mut latin, mut arabic, mut persian) = (0usize, 0usize, 0usize);
@@ -177,43 +182,60 @@ impl Normalized {
         let mut copy = 0;
         let mut i = 0;
         while i < bytes.len() {
-            if word {
-                // Inside a word: ASCII letters and digits, and Arabic letters
-                // that stay as they are, only counted.
-                let mut counts = 0u64;
-                while let Some(&b) = bytes.get(i) {
-                    if b < 0x80 {
-                        match ASCII[usize::from(b)] {
-                            A_LETTER => latin += 1,
-                            A_DIGIT => {}
-                            _ => break,
+            // Characters that stay as they are: ASCII letters and digits,
+            // Arabic letters kept, single spaces. They are only counted, and
+            // where a word begins, noted.
+            let mut counts = 0u64;
+            while let Some(&b) = bytes.get(i) {
+                if b < 0x80 {
+                    match ASCII[usize::from(b)] {
+                        A_LOWER => latin += 1,
+                        A_UPPER => {
+                            latin += 1;
+                            upper = true;
                         }
-                        i += 1;
-                    } else if (0xD8..=0xDB).contains(&b)
-                        && let Some(&b1) = bytes.get(i + 1)
-                    {
-                        let e =
-                            PLAIN_ARABIC[((usize::from(b) & 3) << 6) | (usize::from(b1) & 0x3F)];
-                        if e == 0 {
-                            break;
+                        A_DIGIT => {}
+                        A_SPACE if !space => {
+                            space = true;
+                            word = false;
+                            i += 1;
+                            continue;
                         }
-                        counts += e & PLAIN_COUNTS;
-                        i += 2;
-                    } else {
+                        _ => break,
+                    }
+                    if MAP && !word {
+                        self.starts.push((self.key.len() + i - copy) as u32);
+                    }
+                    i += 1;
+                } else if (0xD8..=0xDB).contains(&b)
+                    && let Some(&b1) = bytes.get(i + 1)
+                {
+                    let e = PLAIN_ARABIC[((usize::from(b) & 3) << 6) | (usize::from(b1) & 0x3F)];
+                    if e == 0 {
                         break;
                     }
-                }
-                arabic += (counts & 0xFFFF_FFFF) as usize;
-                persian += (counts >> 32) as usize;
-                if i >= bytes.len() {
+                    counts += e & PLAIN_COUNTS;
+                    if MAP && !word {
+                        self.starts.push((self.key.len() + i - copy) as u32);
+                    }
+                    i += 2;
+                } else {
                     break;
                 }
+                word = true;
+                space = false;
+            }
+            arabic += (counts & 0xFFFF_FFFF) as usize;
+            persian += (counts >> 32) as usize;
+            if i >= bytes.len() {
+                break;
             }
             let b = bytes[i];
             if b < 0x80 {
                 match ASCII[usize::from(b)] {
-                    class @ (A_LETTER | A_DIGIT) => {
-                        latin += usize::from(class == A_LETTER);
+                    class @ (A_LOWER | A_UPPER | A_DIGIT) => {
+                        latin += usize::from(class != A_DIGIT);
+                        upper |= class == A_UPPER;
                         if MAP && !word {
                             self.starts.push((self.key.len() + i - copy) as u32);
                         }
@@ -229,7 +251,7 @@ impl Normalized {
                         space = true;
                     }
                     A_WHITE if !space => {
-                        self.copy(s, copy, i, MAP);
+                        self.copy(s, copy, i, &mut upper, MAP);
                         self.push_ascii(b' ', i, MAP);
                         copy = i + 1;
                         word = false;
@@ -237,7 +259,7 @@ impl Normalized {
                     }
                     // Deleted: a control character, or white space after white space.
                     _ => {
-                        self.copy(s, copy, i, MAP);
+                        self.copy(s, copy, i, &mut upper, MAP);
                         copy = i + 1;
                     }
                 }
@@ -254,13 +276,13 @@ impl Normalized {
                     arabic += usize::from(a.arabic);
                     persian += usize::from(a.persian);
                     if a.kind == DEL {
-                        self.copy(s, copy, i, MAP);
+                        self.copy(s, copy, i, &mut upper, MAP);
                         copy = i + 2;
                     } else {
                         let at = if a.kind == KEEP {
                             self.key.len() + i - copy
                         } else {
-                            self.copy(s, copy, i, MAP);
+                            self.copy(s, copy, i, &mut upper, MAP);
                             self.mark(i, MAP);
                             self.key.push(a.to);
                             copy = i + 2;
@@ -277,7 +299,7 @@ impl Normalized {
                 }
             }
             // Other multi-byte characters: decode one.
-            self.copy(s, copy, i, MAP);
+            self.copy(s, copy, i, &mut upper, MAP);
             let c = match s[i..].chars().next() {
                 Some(c) => c,
                 None => break,
@@ -301,7 +323,7 @@ impl Normalized {
             i += len;
             copy = i;
         }
-        self.copy(s, copy, bytes.len(), MAP);
+        self.copy(s, copy, bytes.len(), &mut upper, MAP);
         self.letters.latin += latin;
         self.letters.arabic += arabic;
         self.letters.persian += persian;
@@ -391,9 +413,11 @@ impl Normalized {
     }
 }
 
-/// ASCII for [`Normalized::fill`]: letters, other printable characters (kept),
-/// the space, other white space (a space), control characters (deleted).
-const A_LETTER: u8 = 0;
+/// ASCII for [`Normalized::fill`]: letters (small, capital), digits, other
+/// printable characters (kept), the space, other white space (a space),
+/// control characters (deleted).
+const A_LOWER: u8 = 0;
+const A_UPPER: u8 = 6;
 const A_DIGIT: u8 = 5;
 const A_PRINT: u8 = 1;
 const A_SPACE: u8 = 2;
@@ -405,8 +429,10 @@ static ASCII: [u8; 128] = {
     let mut i = 0;
     while i < 128 {
         let b = i as u8;
-        t[i] = if b.is_ascii_alphabetic() {
-            A_LETTER
+        t[i] = if b.is_ascii_lowercase() {
+            A_LOWER
+        } else if b.is_ascii_uppercase() {
+            A_UPPER
         } else if b.is_ascii_digit() {
             A_DIGIT
         } else if b == b' ' {
