@@ -108,12 +108,21 @@ struct Table {
 const FILTER_BITS: u32 = 15;
 const SLOT_BITS: u32 = 11;
 
-/// A key of three characters or more, with its first eight bytes (zeros after
-/// a shorter key: no key or text holds a NUL).
+/// A key of three characters or more: its first eight bytes (zeros after a
+/// shorter key: no key or text holds a NUL), its id and length.
 struct Cand {
     prefix: u64,
-    mask: u64,
     key: u32,
+    len: u32,
+}
+
+/// The mask of the first `n` bytes of a u64 (all of it from 8 on).
+fn byte_mask(n: usize) -> u64 {
+    if n >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * n)) - 1
+    }
 }
 
 /// Bits of a class: the compact byte, a word character, the head letter index.
@@ -175,15 +184,10 @@ impl Table {
             slots.push(cands.len() as u32);
             for &ki in by_slot.get(&slot).into_iter().flatten() {
                 let k = keys[ki as usize].key.as_bytes();
-                let n = k.len().min(8);
                 cands.push(Cand {
-                    prefix: load8(&k[..n], 0),
-                    mask: if n == 8 {
-                        u64::MAX
-                    } else {
-                        (1u64 << (8 * n)) - 1
-                    },
+                    prefix: load8(&k[..k.len().min(8)], 0),
                     key: ki,
+                    len: k.len() as u32,
                 });
             }
         }
@@ -398,6 +402,25 @@ impl Matcher {
         }
     }
 
+    /// End of the word that contains byte `e`, if at most `max` word characters
+    /// follow `e` in it.
+    fn word_end(&self, key: &str, e: usize, max: usize) -> Option<usize> {
+        let mut we = e;
+        let mut n = 0;
+        while we < key.len() {
+            let (c, len) = self.class_at(key, we);
+            if c & WORD == 0 {
+                break;
+            }
+            if n >= max {
+                return None;
+            }
+            we += len;
+            n += 1;
+        }
+        Some(we)
+    }
+
     /// The class and length of the character at byte `i` of `key`; (0, 0) at
     /// the end.
     #[inline(always)]
@@ -443,7 +466,7 @@ impl Matcher {
         let bytes = n.key.as_bytes();
         let text = load8(bytes, s);
         for c in cands {
-            if text & c.mask != c.prefix {
+            if text & byte_mask(c.len as usize) != c.prefix {
                 continue;
             }
             let k = &self.keys[c.key as usize];
@@ -570,9 +593,9 @@ impl Matcher {
         let we = if !p.word_end {
             e
         } else if p.tail == Tail::Any {
-            word_end(key, e, usize::MAX)?
+            self.word_end(key, e, usize::MAX)?
         } else {
-            let we = word_end(key, e, MAX_TAIL_CHARS)?;
+            let we = self.word_end(key, e, MAX_TAIL_CHARS)?;
             let suffix = &key[e..we];
             let ok = match p.tail {
                 Tail::None => suffix.is_empty(),
@@ -661,22 +684,6 @@ fn word_start(key: &str, s: usize, max: usize) -> Option<usize> {
         ws -= c.len_utf8();
     }
     Some(ws)
-}
-
-/// End of the word that contains byte `e`, if at most `max` word characters
-/// follow `e` in it.
-fn word_end(key: &str, e: usize, max: usize) -> Option<usize> {
-    let mut we = e;
-    for (n, c) in key[e..].chars().enumerate() {
-        if !is_word_char(c) {
-            return Some(we);
-        }
-        if n >= max {
-            return None;
-        }
-        we += c.len_utf8();
-    }
-    Some(we)
 }
 
 #[cfg(test)]
