@@ -48,6 +48,12 @@ impl Normalized {
         self.fill(s, true);
     }
 
+    /// Whether this could be the key of `s` with its map (made by
+    /// [`Normalized::new`] or [`Normalized::reset`] from a text of its length).
+    pub fn is_of(&self, s: &str) -> bool {
+        self.orig_len == s.len() && (!self.map.is_empty() || self.key.is_empty())
+    }
+
     /// Key offsets where words begin (a word character at the start of the key
     /// or after a character that is not one), in order.
     pub fn word_starts(&self) -> &[u32] {
@@ -76,7 +82,13 @@ impl Normalized {
         let mut to = last + orig[last..].chars().next().map_or(0, char::len_utf8);
         // Take the marks and tatweel the key dropped after the last letter.
         for c in orig[to..].chars() {
-            if is_deleted(c) && c != ' ' {
+            // ASCII: only control characters are deleted.
+            let deleted = if c.is_ascii() {
+                c.is_ascii_control()
+            } else {
+                is_deleted(c)
+            };
+            if deleted {
                 to += c.len_utf8();
             } else {
                 break;
@@ -893,6 +905,14 @@ mod tests {
                     "{s:?} {a}..{b}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn ascii_deleted_only_when_control() {
+        for b in 0..128u8 {
+            let c = char::from(b);
+            assert_eq!(is_deleted(c), c.is_ascii_control(), "{b}");
         }
     }
 
