@@ -59,6 +59,8 @@ struct PatternInfo {
     /// The key begins or ends with a word character (else no boundary check).
     word_start: bool,
     word_end: bool,
+    /// The term asks for capitals or harakat (checked on the original).
+    original: bool,
 }
 
 /// The key tables and the forms of their patterns.
@@ -107,11 +109,10 @@ struct Table {
 const FILTER_BITS: u32 = 15;
 const SLOT_BITS: u32 = 11;
 
-/// A key of three characters or more: its first sixteen bytes (zeros after a
+/// A key of three characters or more: its first eight bytes (zeros after a
 /// shorter key: no key or text holds a NUL), its id, its length and [`HEAD`].
 struct Cand {
     prefix: u64,
-    next: u64,
     key: u32,
     len: u32,
 }
@@ -187,11 +188,9 @@ impl Table {
             slots.push(cands.len() as u32);
             for &ki in by_slot.get(&slot).into_iter().flatten() {
                 let k = keys[ki as usize].key.as_bytes();
-                let k16 = &k[..k.len().min(16)];
                 let head = keys[ki as usize].infos.iter().any(|p| p.head != Head::None);
                 cands.push(Cand {
-                    prefix: load8(k16, 0),
-                    next: load8(k16, 8),
+                    prefix: load8(&k[..k.len().min(8)], 0),
                     key: ki,
                     len: k.len() as u32 | if head { HEAD } else { 0 },
                 });
@@ -227,6 +226,7 @@ impl Matcher {
                     tail: p.tail,
                     word_start: p.key.chars().next().is_some_and(is_word_char),
                     word_end: p.key.chars().next_back().is_some_and(is_word_char),
+                    original: term.case_sensitive || !term.marks.is_empty(),
                 };
                 if !keys[k]
                     .infos
@@ -479,13 +479,16 @@ impl Matcher {
             if after_head && c.len & HEAD == 0 {
                 continue;
             }
-            if len > 8 && load8(bytes, s + 8) & byte_mask(len - 8) != c.next {
-                continue;
-            }
             let k = &self.keys[c.key as usize];
             let e = s + len;
-            if len > 16 && bytes.get(s + 16..e) != Some(&k.key.as_bytes()[16..]) {
-                continue;
+            if len > 8 {
+                // The next eight bytes inline, memcmp only past them.
+                let kb = k.key.as_bytes();
+                if load8(bytes, s + 8) & byte_mask(len - 8) != load8(&kb[..len.min(16)], 8)
+                    || (len > 16 && bytes.get(s + 16..e) != Some(&kb[16..]))
+                {
+                    continue;
+                }
             }
             self.found(k, field, n, orig, Some(ws), s, e, out);
         }
@@ -562,7 +565,7 @@ impl Matcher {
     ) {
         for p in &k.infos {
             if let Some((ws, we)) = self.check(p, &n.key, ws, s, e)
-                && self.check_original(p.term, n, orig, s, e)
+                && (!p.original || self.check_original(p.term, n, orig, s, e))
             {
                 out.push(Hit {
                     field,
