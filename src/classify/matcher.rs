@@ -137,8 +137,34 @@ const LETTER_SHIFT: u32 = 8;
 const HEAD_LETTERS: usize = 16;
 const DEAD: u8 = u8::MAX;
 
+/// The hash of the first three characters of a key, by their compact bytes.
 fn gram_hash(c0: u16, c1: u16, c2: u16) -> u32 {
     (u32::from(c0) << 12 | u32::from(c1) << 6 | u32::from(c2)).wrapping_mul(0x9E37_79B1)
+}
+
+/// Lead bytes of three characters of U+0600..=U+06FF in the low six bytes of
+/// a u64 read at a character.
+const ARABIC3_MASK: u64 = 0x0000_00FC_00FC_00FC;
+const ARABIC3: u64 = 0x0000_00D8_00D8_00D8;
+
+/// The hash of the first three characters when all three are of U+0600..=U+06FF
+/// (`w`: the eight bytes read at the first; its low six bytes are theirs).
+fn arabic3_hash(w: u64) -> u32 {
+    ((w & 0xFFFF_FFFF_FFFF).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
+}
+
+/// The hash a key's first three characters are filed under: [`arabic3_hash`]
+/// when they are all of U+0600..=U+06FF, else [`gram_hash`]; None for a key
+/// of fewer than three characters.
+fn key_hash(key: &str) -> Option<u32> {
+    let w = load8(key.as_bytes(), 0);
+    let mut c = key.chars().map(|c| u16::from(compact_byte(c)));
+    let (c0, c1, c2) = (c.next()?, c.next()?, c.next()?);
+    Some(if w & ARABIC3_MASK == ARABIC3 {
+        arabic3_hash(w)
+    } else {
+        gram_hash(c0, c1, c2)
+    })
 }
 
 /// The first eight bytes of `bytes[s..]`, zeros after its end.
@@ -172,8 +198,10 @@ impl Table {
                     short[usize::from(c0)] |= 1 << c1;
                     short_keys.push((c0 << 6 | c1, ki));
                 }
-                (Some(c0), Some(c1), Some(c2)) => {
-                    let h = gram_hash(c0, c1, c2);
+                (Some(_), Some(_), Some(_)) => {
+                    let Some(h) = key_hash(&keys[ki as usize].key) else {
+                        continue;
+                    };
                     let f = (h >> (32 - FILTER_BITS)) as usize;
                     filter[f / 64] |= 1 << (f % 64);
                     by_slot.entry(h >> (32 - SLOT_BITS)).or_default().push(ki);
@@ -368,33 +396,28 @@ impl Matcher {
         let key = n.key.as_str();
         for &ws in n.word_starts() {
             // A word begins at `ws`: a key may begin here, and after each head
-            // that begins the word. Each character is decoded once: `cls` and
-            // `len` hold the classes and lengths of the three at `p` (class 0
-            // past the end).
+            // that begins the word.
             let ws = ws as usize;
             let mut p = ws;
-            let (c0, l0) = self.class_at(key, p);
-            let (c1, l1) = self.class_after(key, p + l0);
-            let (c2, l2) = self.class_after(key, p + l0 + l1);
-            let mut cls = [c0, c1, c2];
-            let mut len = [l0, l1, l2];
-            self.lookup(false, field, n, orig, ws, p, cls, out);
+            let (mut cls, mut len) = self.class_at(key, p);
+            self.lookup(false, field, n, orig, ws, p, cls, len, out);
             let mut state = 0u8;
             loop {
-                let letter = usize::from(cls[0] >> LETTER_SHIFT);
+                let letter = usize::from(cls >> LETTER_SHIFT);
                 if letter == 0 {
                     break;
                 }
                 state = self.head_next[usize::from(state)][letter];
-                if state == DEAD || cls[1] & WORD == 0 {
+                p += len;
+                if state == DEAD || p >= key.len() {
                     break;
                 }
-                p += len[0];
-                let (c, l) = self.class_after(key, p + len[1] + len[2]);
-                cls = [cls[1], cls[2], c];
-                len = [len[1], len[2], l];
+                (cls, len) = self.class_at(key, p);
+                if cls & WORD == 0 {
+                    break;
+                }
                 if self.head_done[usize::from(state)] {
-                    self.lookup(true, field, n, orig, ws, p, cls, out);
+                    self.lookup(true, field, n, orig, ws, p, cls, len, out);
                 }
             }
         }
@@ -435,9 +458,9 @@ impl Matcher {
         }
     }
 
-    /// Tries the keys of `table` that may begin at byte `s`, in the word that
-    /// begins at `ws`; `cls`: the classes of the characters at `s` and the two
-    /// after it (0 past the end).
+    /// Tries the keys that may begin at byte `s`, in the word that begins at
+    /// `ws` (`after_head`: later than its first character); `cls` and `len0`:
+    /// the class and length of the character at `s`.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     fn lookup(
@@ -448,27 +471,35 @@ impl Matcher {
         orig: &str,
         ws: usize,
         s: usize,
-        cls: [u16; 3],
+        cls: u16,
+        len0: usize,
         out: &mut Vec<Hit>,
     ) {
         let table = &self.words;
-        let [c0, c1, c2] = cls.map(|c| c & COMPACT);
-        let short = table.short[usize::from(c0)];
-        if short != 0 {
+        let key = n.key.as_str();
+        let bytes = key.as_bytes();
+        let c0 = cls & COMPACT;
+        if table.short[usize::from(c0)] != 0 {
+            let c1 = self.class_after(key, s + len0).0 & COMPACT;
             self.lookup_short(table, field, n, orig, ws, s, c0, c1, out);
         }
-        if c2 == 0 {
-            return;
-        }
-        let h = gram_hash(c0, c1, c2);
+        let text = load8(bytes, s);
+        let h = if text & ARABIC3_MASK == ARABIC3 {
+            arabic3_hash(text)
+        } else {
+            let (c1, len1) = self.class_after(key, s + len0);
+            let c2 = self.class_after(key, s + len0 + len1).0 & COMPACT;
+            if c2 == 0 {
+                return;
+            }
+            gram_hash(c0, c1 & COMPACT, c2)
+        };
         let f = (h >> (32 - FILTER_BITS)) as usize;
         if table.filter[f / 64] >> (f % 64) & 1 == 0 {
             return;
         }
         let slot = (h >> (32 - SLOT_BITS)) as usize;
         let cands = &table.cands[table.slots[slot] as usize..table.slots[slot + 1] as usize];
-        let bytes = n.key.as_bytes();
-        let text = load8(bytes, s);
         for c in cands {
             let len = (c.len & !HEAD) as usize;
             if text & byte_mask(len) != c.prefix {
