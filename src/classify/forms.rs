@@ -85,7 +85,7 @@ pub enum Head {
     Article,
 }
 
-/// One string the automaton looks for, and the rules around it.
+/// One string the matcher looks for, and the rules around it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pattern {
     pub key: String,

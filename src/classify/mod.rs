@@ -1,9 +1,10 @@
 //! The classifier: compiled once from the config's topics, parties and alerts,
 //! then applied to each item's title and body. Pure: no IO.
 //!
-//! An item is normalized once per field, read once by one automaton holding
-//! every term ([`matcher`]), each raw match checked against its word forms
-//! ([`forms`]), and the rules evaluated on the hits ([`rules`]). Labels come in
+//! An item is normalized once per field (which also notes where its words
+//! begin), its words looked up once in tables holding every term ([`matcher`]),
+//! each raw match checked against its word forms ([`forms`]), and the rules
+//! evaluated on the hits ([`rules`]). Labels come in
 //! config order, each with the evidence (term and offsets in the original text)
 //! that the dashboard highlights. [`eval`] measures it on labeled items.
 
