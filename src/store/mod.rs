@@ -5,6 +5,7 @@
 //! its commit. Readers open their own connections (`Store::reader`).
 
 mod canon;
+mod labels;
 mod read;
 mod schema;
 mod write;

@@ -195,6 +195,7 @@ pub(super) struct PreparedItem {
     hash: [u8; 16],
     fts_key: String,
     labels: String,
+    tags: String,
 }
 
 /// A batch ready for the writer.
@@ -219,7 +220,8 @@ pub(super) fn prepare(batch: IngestBatch) -> Prepared {
                 canon: item.link.as_deref().and_then(canonical_link),
                 hash: hash_normalized(&title, &text),
                 fts_key: crate::text::search::index_key_normalized(&[&title, &text]),
-                labels: serde_json::to_string(&item.labels)?,
+                labels: super::labels::encode(&item.labels)?,
+                tags: super::labels::tags(&item.labels),
                 item,
             })
         })
@@ -247,9 +249,7 @@ pub(super) fn ingest(c: &Connection, batch: Prepared) -> Result<IngestReport, St
                             published, date_is_fetch, fetched, labels)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
-    let mut label = c.prepare_cached(
-        "INSERT OR IGNORE INTO item_labels (item_id, kind, label) VALUES (?1, ?2, ?3)",
-    )?;
+    let mut tag = c.prepare_cached("INSERT INTO item_tags (item_id, tags) VALUES (?1, ?2)")?;
     let mut fts = c.prepare_cached("INSERT INTO items_fts (rowid, key) VALUES (?1, ?2)")?;
     let items = batch.items?;
     let mut known = Known::load(c, feed, &items)?;
@@ -265,6 +265,7 @@ pub(super) fn ingest(c: &Connection, batch: Prepared) -> Result<IngestReport, St
             hash,
             fts_key,
             labels,
+            tags,
         } = p;
         insert.execute(params![
             feed.0,
@@ -282,15 +283,8 @@ pub(super) fn ingest(c: &Connection, batch: Prepared) -> Result<IngestReport, St
             labels,
         ])?;
         let id = ItemId(c.last_insert_rowid());
-        let kinds = [
-            ("topic", &item.labels.topics),
-            ("party", &item.labels.parties),
-            ("alert", &item.labels.alerts),
-        ];
-        for (kind, labels) in kinds {
-            for l in labels {
-                label.execute(params![id.0, kind, l.id])?;
-            }
+        if !tags.is_empty() {
+            tag.execute(params![id.0, tags])?;
         }
         fts.execute(params![id.0, fts_key])?;
 
@@ -417,7 +411,7 @@ pub(super) fn delete(c: &Connection, items: &[ItemId]) -> Result<usize, StoreErr
             .prepare_cached("UPDATE items SET deleted = 1, title = '', text = '', labels = '{}' WHERE id = ?1 AND deleted = 0")?
             .execute([id.0])?;
         if changed > 0 {
-            c.prepare_cached("DELETE FROM item_labels WHERE item_id = ?1")?
+            c.prepare_cached("DELETE FROM item_tags WHERE item_id = ?1")?
                 .execute([id.0])?;
             c.prepare_cached("DELETE FROM alerts_fired WHERE item_id = ?1")?
                 .execute([id.0])?;
