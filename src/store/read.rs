@@ -179,7 +179,7 @@ impl Reader {
 
     pub fn feeds(&self) -> Result<Vec<FeedState>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT f.name, f.url, (SELECT count(*) FROM items i WHERE i.feed_id = f.id AND i.deleted = 0),
+            "SELECT f.name, f.url, f.items,
                     f.etag, f.last_modified, f.last_attempt, f.last_success, f.last_status, f.last_error,
                     f.last_latency_ms, f.last_bytes, f.last_new, f.last_seen, f.failure_streak, f.next_due, f.gone
              FROM feeds f ORDER BY f.name",
