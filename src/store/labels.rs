@@ -8,15 +8,38 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Classification, Evidence, Field, Label};
 
-/// Evidence as stored: term, field (0 title, 1 body), start, end.
-type EvidenceRow<'a> = (&'a str, u8, usize, usize);
+/// Labels as stored: `[[id, [[term, field, start, end], ...]], ...]`, with
+/// field 0 for the title and 1 for the body. Serialized straight from the
+/// model, without building a copy of it.
+struct OutLabels<'a>(&'a [Label]);
+struct OutEvidence<'a>(&'a [Evidence]);
+
+impl Serialize for OutLabels<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.0
+                .iter()
+                .map(|l| (l.id.as_str(), OutEvidence(&l.evidence))),
+        )
+    }
+}
+
+impl Serialize for OutEvidence<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.0
+                .iter()
+                .map(|e| (e.term.as_str(), e.field as u8, e.start, e.end)),
+        )
+    }
+}
 
 #[derive(Serialize)]
 struct Out<'a> {
     l: &'a str,
-    t: Vec<(&'a str, Vec<EvidenceRow<'a>>)>,
-    p: Vec<(&'a str, Vec<EvidenceRow<'a>>)>,
-    a: Vec<(&'a str, Vec<EvidenceRow<'a>>)>,
+    t: OutLabels<'a>,
+    p: OutLabels<'a>,
+    a: OutLabels<'a>,
 }
 
 /// A label as read: id and evidence rows.
@@ -33,28 +56,20 @@ struct In {
     a: Vec<LabelRow>,
 }
 
-fn out_labels(labels: &[Label]) -> Vec<(&str, Vec<EvidenceRow<'_>>)> {
-    labels
-        .iter()
-        .map(|l| {
-            let ev = l
-                .evidence
-                .iter()
-                .map(|e| (e.term.as_str(), e.field as u8, e.start, e.end))
-                .collect();
-            (l.id.as_str(), ev)
-        })
-        .collect()
-}
-
 /// The compact JSON of a classification.
 pub fn encode(c: &Classification) -> Result<String, serde_json::Error> {
-    serde_json::to_string(&Out {
-        l: &c.lang,
-        t: out_labels(&c.topics),
-        p: out_labels(&c.parties),
-        a: out_labels(&c.alerts),
-    })
+    let mut out = Vec::with_capacity(256);
+    serde_json::to_writer(
+        &mut out,
+        &Out {
+            l: &c.lang,
+            t: OutLabels(&c.topics),
+            p: OutLabels(&c.parties),
+            a: OutLabels(&c.alerts),
+        },
+    )?;
+    // serde_json writes UTF-8 only.
+    Ok(String::from_utf8(out).unwrap_or_default())
 }
 
 /// The classification stored as `json` for an item of this title and body
