@@ -110,6 +110,10 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE feeds ADD COLUMN items INTEGER NOT NULL DEFAULT 0;
     UPDATE feeds SET items = (SELECT count(*) FROM items i WHERE i.feed_id = feeds.id AND i.deleted = 0);
     DROP INDEX items_feed;
+    -- The URL the config gave, apart from the URL polled (which a permanent
+    -- redirect moves): the config resets the polled URL only when it changes.
+    ALTER TABLE feeds ADD COLUMN config_url TEXT;
+    UPDATE feeds SET config_url = url;
     "#,
 ];
 

@@ -81,7 +81,7 @@ fn feed_id(c: &Connection, feed: &FeedRef) -> Result<FeedId, StoreError> {
     if let Some(id) = found {
         return Ok(FeedId(id));
     }
-    c.prepare_cached("INSERT INTO feeds (name, url) VALUES (?1, ?2)")?
+    c.prepare_cached("INSERT INTO feeds (name, url, config_url) VALUES (?1, ?2, ?2)")?
         .execute([&feed.name, &feed.url])?;
     Ok(FeedId(c.last_insert_rowid()))
 }
@@ -89,8 +89,13 @@ fn feed_id(c: &Connection, feed: &FeedRef) -> Result<FeedId, StoreError> {
 pub(super) fn sync_feeds(c: &Connection, feeds: &[FeedRef]) -> Result<(), StoreError> {
     for f in feeds {
         let id = feed_id(c, f)?;
-        c.prepare_cached("UPDATE feeds SET url = ?2 WHERE id = ?1 AND url <> ?2")?
-            .execute(params![id.0, f.url])?;
+        // A feed that moved (permanent redirect) keeps its new URL until the
+        // config's URL itself changes.
+        c.prepare_cached(
+            "UPDATE feeds SET url = ?2, config_url = ?2
+             WHERE id = ?1 AND coalesce(config_url, '') <> ?2",
+        )?
+        .execute(params![id.0, f.url])?;
     }
     Ok(())
 }
