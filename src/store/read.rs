@@ -107,6 +107,9 @@ impl Reader {
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "query_only", "ON")?;
+        // Readers mostly scan once (the dashboard's pages, `list`): a small page
+        // cache costs little time and keeps the dashboard's memory down.
+        conn.pragma_update(None, "cache_size", -512)?;
         Ok(Reader { conn })
     }
 

@@ -97,8 +97,8 @@ const MIGRATIONS: &[&str] = &[
     -- Duplicates are refused by unique keys at insert (same guid in the feed,
     -- same canonical link, or same content hash), with no lookup before it.
     -- Keys were unique already; any duplicate a bug let in is set apart first.
-    DROP INDEX items_canon;
-    DROP INDEX items_hash;
+    DROP INDEX IF EXISTS items_canon;
+    DROP INDEX IF EXISTS items_hash;
     UPDATE items SET canon_link = NULL
         WHERE canon_link IS NOT NULL
           AND id NOT IN (SELECT min(id) FROM items WHERE canon_link IS NOT NULL GROUP BY canon_link);
@@ -109,7 +109,7 @@ const MIGRATIONS: &[&str] = &[
     -- Each feed's count of live items, kept by the writer instead of an index.
     ALTER TABLE feeds ADD COLUMN items INTEGER NOT NULL DEFAULT 0;
     UPDATE feeds SET items = (SELECT count(*) FROM items i WHERE i.feed_id = feeds.id AND i.deleted = 0);
-    DROP INDEX items_feed;
+    DROP INDEX IF EXISTS items_feed;
     -- The URL the config gave, apart from the URL polled (which a permanent
     -- redirect moves): the config resets the polled URL only when it changes.
     ALTER TABLE feeds ADD COLUMN config_url TEXT;
