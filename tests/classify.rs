@@ -246,6 +246,33 @@ fn classify_command_round_trip() {
     assert_eq!(lines[1]["lang"], "en");
 }
 
+#[test]
+fn classify_normalized_gives_what_classify_gives() {
+    use marsad::text::Normalized;
+    let (_, c) = classifier();
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/holdout.jsonl");
+    let items = eval::parse_jsonl(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let other = Normalized::new("something else entirely");
+    for item in &items {
+        let doc = Doc {
+            title: &item.title,
+            body: &item.body,
+            lang_hint: None,
+            feed: None,
+        };
+        let want = c.classify(&doc);
+        let (t, b) = (Normalized::new(&item.title), Normalized::new(&item.body));
+        assert_eq!(c.classify_normalized(&doc, &t, &b), want, "{}", item.title);
+        // Keys of other texts are not used.
+        assert_eq!(
+            c.classify_normalized(&doc, &other, &b),
+            want,
+            "{}",
+            item.title
+        );
+    }
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

@@ -256,6 +256,18 @@ pub fn is_haraka(c: char) -> bool {
     ('\u{064B}'..='\u{0652}').contains(&c)
 }
 
+/// Every head [`arabic_head_ok`] may accept, whatever the article and the stem:
+/// و or ف or neither, then ب ك ل س, the article (ال بال كال لل) or nothing.
+pub fn arabic_heads() -> Vec<String> {
+    let mut out = Vec::new();
+    for conj in ["", "و", "ف"] {
+        for rest in ["", "ب", "ك", "ل", "س", "ال", "بال", "كال", "لل"] {
+            out.push(format!("{conj}{rest}"));
+        }
+    }
+    out
+}
+
 /// Whether `prefix` (the key text between the word's start and the match) is a
 /// valid run of Arabic proclitics; `article`: the article must be among them.
 pub fn arabic_head_ok(prefix: &str, article: bool, stem_first: Option<char>) -> bool {
@@ -402,6 +414,36 @@ mod tests {
         assert!(!arabic_head_ok("", true, None));
         assert!(!arabic_head_ok("و", true, None));
         assert!(arabic_head_ok("ل", true, Some('ل')));
+    }
+
+    #[test]
+    fn every_accepted_head_is_listed() {
+        // Every string of up to four letters over the letters of the heads and a
+        // few others, with every stem letter: what passes is a listed head.
+        let heads = arabic_heads();
+        let mut alphabet: Vec<char> = heads.iter().flat_map(|h| h.chars()).collect();
+        alphabet.sort();
+        alphabet.dedup();
+        alphabet.extend("متي".chars());
+        let mut words = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+                .collect();
+            words.extend(last.iter().cloned());
+        }
+        assert!(words.len() > 10_000);
+        let stems: Vec<Option<char>> = std::iter::once(None)
+            .chain(('\u{0621}'..='\u{064A}').map(Some))
+            .collect();
+        for w in &words {
+            let ok = [true, false]
+                .iter()
+                .any(|&article| stems.iter().any(|&f| arabic_head_ok(w, article, f)));
+            assert_eq!(ok, heads.contains(w), "{w}");
+        }
     }
 
     #[test]

@@ -59,9 +59,15 @@ pub const MAX_EVIDENCE: usize = 8;
 struct Scratch {
     title: Normalized,
     body: Normalized,
+    work: Work,
+}
+
+/// The buffers of one classification after normalization.
+#[derive(Default)]
+struct Work {
     hits: Vec<Hit>,
-    entries: Vec<(u32, Role, Hit)>,
-    rule_entries: Vec<(Role, Hit)>,
+    /// Rule index → its (role, hit) entries.
+    by_rule: Vec<Vec<(Role, Hit)>>,
     evidence: Vec<Hit>,
 }
 
@@ -124,38 +130,71 @@ impl Classifier {
 
     pub fn classify(&self, doc: &Doc<'_>) -> Classification {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut scratch) => self.classify_with(doc, &mut scratch),
-            Err(_) => self.classify_with(doc, &mut Scratch::default()),
+            Ok(mut scratch) => {
+                let Scratch { title, body, work } = &mut *scratch;
+                title.reset(doc.title);
+                body.reset(doc.body);
+                self.classify_in(doc, title, body, work)
+            }
+            Err(_) => self.classify_in(
+                doc,
+                &Normalized::new(doc.title),
+                &Normalized::new(doc.body),
+                &mut Work::default(),
+            ),
         })
     }
 
-    fn classify_with(&self, doc: &Doc<'_>, s: &mut Scratch) -> Classification {
-        let Scratch {
-            title,
-            body,
+    /// As [`Classifier::classify`], for a caller that has normalized the title
+    /// and the body already ([`Normalized::new`] or [`Normalized::reset`] of
+    /// `doc.title` and `doc.body`). A key that cannot be theirs (another
+    /// length of original) is made again.
+    pub fn classify_normalized(
+        &self,
+        doc: &Doc<'_>,
+        title: &Normalized,
+        body: &Normalized,
+    ) -> Classification {
+        let fresh = |n: &Normalized, s: &str| !n.is_of(s);
+        if fresh(title, doc.title) || fresh(body, doc.body) {
+            return self.classify(doc);
+        }
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.classify_in(doc, title, body, &mut scratch.work),
+            Err(_) => self.classify_in(doc, title, body, &mut Work::default()),
+        })
+    }
+
+    fn classify_in(
+        &self,
+        doc: &Doc<'_>,
+        title: &Normalized,
+        body: &Normalized,
+        work: &mut Work,
+    ) -> Classification {
+        let Work {
             hits,
-            entries,
-            rule_entries,
+            by_rule,
             evidence,
-        } = s;
-        title.reset(doc.title);
-        body.reset(doc.body);
+        } = work;
         hits.clear();
         self.matcher.scan(Field::Title, title, doc.title, hits);
         self.matcher.scan(Field::Body, body, doc.body, hits);
 
-        // (rule, role, hit) for every use of every hit term.
-        entries.clear();
+        // Each rule's (role, hit) for every use of every hit term. A rule's
+        // result does not depend on the order of its entries (its evidence is
+        // sorted before it is returned).
+        by_rule.resize_with(self.rules.len(), Vec::new);
+        for entries in by_rule.iter_mut() {
+            entries.clear();
+        }
         for h in hits.iter() {
             for &(rule, role) in &self.roles[h.term as usize] {
-                entries.push((rule, role, *h));
+                by_rule[rule as usize].push((role, *h));
             }
         }
-        // Grouped by rule only: a rule's result does not depend on the order of
-        // its entries (its evidence is sorted before it is returned).
-        entries.sort_unstable_by_key(|e| e.0);
 
-        let mut words = Words::new(&title.key, &body.key);
+        let mut words = Words::new(title.word_starts(), body.word_starts());
         let mut out = Classification {
             lang: lang::decide(
                 title.letters.plus(body.letters),
@@ -167,17 +206,7 @@ impl Classifier {
             ..Classification::default()
         };
         let mut alert_index = 0usize;
-        let mut i = 0usize;
-        for (ri, (kind, rule)) in self.rules.iter().enumerate() {
-            let ri = ri as u32;
-            rule_entries.clear();
-            while i < entries.len() && entries[i].0 < ri {
-                i += 1;
-            }
-            while i < entries.len() && entries[i].0 == ri {
-                rule_entries.push((entries[i].1, entries[i].2));
-                i += 1;
-            }
+        for ((kind, rule), rule_entries) in self.rules.iter().zip(by_rule.iter_mut()) {
             let scope_ok = if *kind == Kind::Alert {
                 let sc = &self.scopes[alert_index];
                 alert_index += 1;

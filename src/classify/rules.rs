@@ -95,37 +95,24 @@ impl TermTable {
     }
 }
 
-/// Word positions of a field's key, for windows (`near`, `veto`).
+/// Word positions of a field's key, for windows (`near`, `veto`): the key
+/// offsets where its words begin ([`crate::text::Normalized::word_starts`]).
 pub struct Words<'a> {
-    key: [&'a str; 2],
-    starts: [Option<Vec<u32>>; 2],
+    starts: [&'a [u32]; 2],
 }
 
 impl<'a> Words<'a> {
-    pub fn new(title: &'a str, body: &'a str) -> Words<'a> {
+    pub fn new(title: &'a [u32], body: &'a [u32]) -> Words<'a> {
         Words {
-            key: [title, body],
-            starts: [None, None],
+            starts: [title, body],
         }
     }
 
     /// Index of the word that begins at or before `pos`.
     fn index(&mut self, field: Field, pos: u32) -> usize {
-        let f = field as usize;
-        let key = self.key[f];
-        let starts = self.starts[f].get_or_insert_with(|| {
-            let mut v = Vec::new();
-            let mut prev = false;
-            for (i, c) in key.char_indices() {
-                let w = crate::text::is_word_char(c);
-                if w && !prev {
-                    v.push(i as u32);
-                }
-                prev = w;
-            }
-            v
-        });
-        starts.partition_point(|&s| s <= pos).saturating_sub(1)
+        self.starts[field as usize]
+            .partition_point(|&s| s <= pos)
+            .saturating_sub(1)
     }
 }
 
@@ -137,38 +124,40 @@ pub fn evaluate(
     words: &mut Words<'_>,
 ) -> Option<Vec<Hit>> {
     let mut evidence = Vec::new();
-    evaluate_into(rule, entries, words, &mut evidence).then_some(evidence)
+    let mut entries = entries.to_vec();
+    evaluate_into(rule, &mut entries, words, &mut evidence).then_some(evidence)
 }
 
 /// As [`evaluate`], into a buffer the caller reuses: true when the rule holds,
 /// and then `evidence` holds the hits that make it hold (sorted, one per span).
+/// `entries` is sorted by role on the way (the result does not depend on
+/// their order).
 pub fn evaluate_into(
     rule: &Compiled,
-    entries: &[(Role, Hit)],
+    entries: &mut [(Role, Hit)],
     words: &mut Words<'_>,
     evidence: &mut Vec<Hit>,
 ) -> bool {
     evidence.clear();
-    let nots: Vec<&Hit> = entries
-        .iter()
-        .filter(|(r, _)| *r == Role::Not)
-        .map(|(_, h)| h)
-        .collect();
-    let vetoes: Vec<(u16, &Hit)> = entries
-        .iter()
-        .filter_map(|(r, h)| match r {
-            Role::Veto(k) => Some((*k, h)),
-            _ => None,
-        })
-        .collect();
+    entries.sort_unstable_by_key(|e| e.0);
+    let entries: &[(Role, Hit)] = entries;
+    // The entries of one role: a run of the sorted list.
+    let with = |role: Role| -> &[(Role, Hit)] {
+        let from = entries.partition_point(|e| e.0 < role);
+        let to = entries.partition_point(|e| e.0 <= role);
+        &entries[from..to]
+    };
+    let nots = with(Role::Not);
+    // Veto(_) sorts last.
+    let vetoes = &entries[entries.partition_point(|e| e.0 <= Role::Not)..];
     let valid = |h: &Hit, words: &mut Words<'_>| -> bool {
-        if nots
-            .iter()
-            .any(|n| n.field == h.field && n.start < h.end && h.start < n.end && n.term != h.term)
-        {
+        if nots.iter().any(|(_, n)| {
+            n.field == h.field && n.start < h.end && h.start < n.end && n.term != h.term
+        }) {
             return false;
         }
-        for (k, v) in &vetoes {
+        for (r, v) in vetoes {
+            let Role::Veto(k) = r else { continue };
             match rule.veto[*k as usize] {
                 None => return false,
                 Some(within) if v.field == h.field => {
@@ -184,26 +173,17 @@ pub fn evaluate_into(
         true
     };
     if rule.has_terms {
-        for (r, h) in entries {
-            if *r == Role::Term && valid(h, words) {
+        for (_, h) in with(Role::Term) {
+            if valid(h, words) {
                 evidence.push(*h);
             }
         }
     }
     for (k, &within) in rule.near.iter().enumerate() {
         let k = k as u16;
-        let a: Vec<Hit> = entries
-            .iter()
-            .filter(|(r, _)| *r == Role::NearA(k))
-            .map(|(_, h)| *h)
-            .collect();
-        let b: Vec<Hit> = entries
-            .iter()
-            .filter(|(r, _)| *r == Role::NearB(k))
-            .map(|(_, h)| *h)
-            .collect();
-        for ha in &a {
-            for hb in &b {
+        let b = with(Role::NearB(k));
+        for (_, ha) in with(Role::NearA(k)) {
+            for (_, hb) in b {
                 if ha.field != hb.field || (ha.start == hb.start && ha.end == hb.end) {
                     continue;
                 }
@@ -224,8 +204,8 @@ pub fn evaluate_into(
     }
     for g in 0..rule.all_groups {
         let mut found = false;
-        for (r, h) in entries {
-            if *r == Role::All(g) && valid(h, words) {
+        for (_, h) in with(Role::All(g)) {
+            if valid(h, words) {
                 evidence.push(*h);
                 found = true;
             }
@@ -237,4 +217,27 @@ pub fn evaluate_into(
     evidence.sort_unstable();
     evidence.dedup_by(|a, b| a.field == b.field && a.start == b.start && a.end == b.end);
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Role;
+
+    #[test]
+    fn veto_sorts_last() {
+        // evaluate_into takes the vetoes as the run after Not.
+        let mut roles = [
+            Role::Veto(0),
+            Role::Not,
+            Role::NearB(u16::MAX),
+            Role::Veto(u16::MAX),
+            Role::Term,
+            Role::All(u16::MAX),
+            Role::NearA(u16::MAX),
+        ];
+        roles.sort();
+        let first_veto = roles.iter().position(|r| matches!(r, Role::Veto(_)));
+        assert_eq!(first_veto, Some(roles.len() - 2));
+        assert_eq!(roles[roles.len() - 3], Role::Not);
+    }
 }

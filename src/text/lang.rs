@@ -112,19 +112,60 @@ fn known(hint: Option<&str>) -> Option<&'static str> {
     }
 }
 
+/// Whether `w` is one of [`ENGLISH_WORDS`], ignoring ASCII case.
+fn is_english_word(w: &str) -> bool {
+    let b = w.as_bytes();
+    if b.is_empty() || b.len() > 5 {
+        return false;
+    }
+    let mut lower = [0u8; 5];
+    for (l, c) in lower.iter_mut().zip(b) {
+        *l = c.to_ascii_lowercase();
+    }
+    let lower = &lower[..b.len()];
+    // Every listed word begins with one of these letters.
+    matches!(
+        lower[0],
+        b'a' | b'b' | b'f' | b'h' | b'i' | b'n' | b'o' | b's' | b't' | b'w'
+    ) && ENGLISH_WORDS.iter().any(|e| e.as_bytes() == lower)
+}
+
 /// At least one word in eight of the first sixty is an English function word.
+/// Words: runs of letters, digits and `'`, in the title, then in the body.
 fn looks_english(title: &str, body: &str) -> bool {
     let mut words = 0usize;
     let mut hits = 0usize;
-    for w in title
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .chain(body.split(|c: char| !c.is_alphanumeric() && c != '\''))
-        .filter(|w| !w.is_empty())
-        .take(60)
-    {
-        words += 1;
-        if w.len() <= 5 && ENGLISH_WORDS.iter().any(|e| e.eq_ignore_ascii_case(w)) {
-            hits += 1;
+    'texts: for text in [title, body] {
+        let bytes = text.as_bytes();
+        let mut start = None;
+        let mut i = 0;
+        loop {
+            let (in_word, len) = match bytes.get(i) {
+                None => (false, 0),
+                Some(&b) if b < 0x80 => (b.is_ascii_alphanumeric() || b == b'\'', 1),
+                Some(_) => match text[i..].chars().next() {
+                    Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+                    None => (false, 0),
+                },
+            };
+            match (in_word, start) {
+                (true, None) => start = Some(i),
+                (false, Some(from)) => {
+                    start = None;
+                    words += 1;
+                    if is_english_word(&text[from..i]) {
+                        hits += 1;
+                    }
+                    if words == 60 {
+                        break 'texts;
+                    }
+                }
+                _ => {}
+            }
+            if len == 0 {
+                break;
+            }
+            i += len;
         }
     }
     words > 0 && hits * 8 >= words && hits > 0
@@ -132,7 +173,73 @@ fn looks_english(title: &str, body: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::detect;
+    use super::*;
+
+    /// As first written: split, then compare with every listed word.
+    fn looks_english_reference(title: &str, body: &str) -> bool {
+        let mut words = 0usize;
+        let mut hits = 0usize;
+        for w in title
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .chain(body.split(|c: char| !c.is_alphanumeric() && c != '\''))
+            .filter(|w| !w.is_empty())
+            .take(60)
+        {
+            words += 1;
+            if w.len() <= 5 && ENGLISH_WORDS.iter().any(|e| e.eq_ignore_ascii_case(w)) {
+                hits += 1;
+            }
+        }
+        words > 0 && hits * 8 >= words && hits > 0
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn looks_english_as_reference(
+            title in "([a-zA-Z' ]{0,6}|The|of|SAID|éa|ß|٣|,|\\.| |\u{00A0}){0,30}",
+            body in "([a-zA-Z' ]{0,6}|the|And|to|ıs|مسقط|-|\n){0,90}",
+        ) {
+            proptest::prop_assert_eq!(
+                looks_english(&title, &body),
+                looks_english_reference(&title, &body)
+            );
+        }
+    }
+
+    #[test]
+    fn sixty_words_counted() {
+        // 56 words, 4 of them function words, in the title: in the body the
+        // sixtieth word counts, the sixty-first does not.
+        let title = format!("{} the the the the", "x ".repeat(52));
+        for (body, want) in [
+            ("the the the the", true),
+            ("xx the the the", false),
+            ("the the the xx the", false),
+            ("", false),
+        ] {
+            assert_eq!(looks_english(&title, body), want, "{body}");
+            assert_eq!(looks_english_reference(&title, body), want, "{body}");
+        }
+    }
+
+    #[test]
+    fn english_words_ignoring_case() {
+        for w in ENGLISH_WORDS {
+            assert!(
+                is_english_word(w) && is_english_word(&w.to_ascii_uppercase()),
+                "{w}"
+            );
+        }
+        let first: std::collections::BTreeSet<u8> =
+            ENGLISH_WORDS.iter().map(|w| w.as_bytes()[0]).collect();
+        assert_eq!(first, b"abfhinostw".iter().copied().collect());
+        for w in [
+            "", "thee", "th", "théé", "SAID", "Saidx", "İs", "ıs", "x", "the ",
+        ] {
+            let want = w.len() <= 5 && ENGLISH_WORDS.iter().any(|e| e.eq_ignore_ascii_case(w));
+            assert_eq!(is_english_word(w), want, "{w}");
+        }
+    }
 
     #[test]
     fn scripts_and_languages() {
