@@ -108,10 +108,11 @@ struct Table {
 const FILTER_BITS: u32 = 15;
 const SLOT_BITS: u32 = 11;
 
-/// A key of three characters or more: its first eight bytes (zeros after a
+/// A key of three characters or more: its first sixteen bytes (zeros after a
 /// shorter key: no key or text holds a NUL), its id and length.
 struct Cand {
     prefix: u64,
+    next: u64,
     key: u32,
     len: u32,
 }
@@ -184,8 +185,10 @@ impl Table {
             slots.push(cands.len() as u32);
             for &ki in by_slot.get(&slot).into_iter().flatten() {
                 let k = keys[ki as usize].key.as_bytes();
+                let k16 = &k[..k.len().min(16)];
                 cands.push(Cand {
-                    prefix: load8(&k[..k.len().min(8)], 0),
+                    prefix: load8(k16, 0),
+                    next: load8(k16, 8),
                     key: ki,
                     len: k.len() as u32,
                 });
@@ -469,9 +472,13 @@ impl Matcher {
             if text & byte_mask(c.len as usize) != c.prefix {
                 continue;
             }
+            let len = c.len as usize;
+            if len > 8 && load8(bytes, s + 8) & byte_mask(len - 8) != c.next {
+                continue;
+            }
             let k = &self.keys[c.key as usize];
-            let e = s + k.key.len();
-            if k.key.len() > 8 && bytes.get(s + 8..e) != Some(&k.key.as_bytes()[8..]) {
+            let e = s + len;
+            if len > 16 && bytes.get(s + 16..e) != Some(&k.key.as_bytes()[16..]) {
                 continue;
             }
             self.found(k, field, n, orig, Some(ws), s, e, out);
