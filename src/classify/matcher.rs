@@ -63,10 +63,9 @@ struct PatternInfo {
 
 /// The key tables and the forms of their patterns.
 pub struct Matcher {
-    /// Keys that may match at the first character of a word.
-    at_word_start: Table,
-    /// Keys that may match after a head (a later character of a word).
-    after_head: Table,
+    /// Keys that begin with a word character: they may match at the first
+    /// character of a word, or (those with a head) after a head.
+    words: Table,
     /// Keys that do not begin with a word character, matched anywhere: the
     /// automaton and, by its pattern id, the key.
     anywhere: Option<(AhoCorasick, Vec<u32>)>,
@@ -109,13 +108,16 @@ const FILTER_BITS: u32 = 15;
 const SLOT_BITS: u32 = 11;
 
 /// A key of three characters or more: its first sixteen bytes (zeros after a
-/// shorter key: no key or text holds a NUL), its id and length.
+/// shorter key: no key or text holds a NUL), its id, its length and [`HEAD`].
 struct Cand {
     prefix: u64,
     next: u64,
     key: u32,
     len: u32,
 }
+
+/// In [`Cand::len`]: some pattern of the key has a head.
+const HEAD: u32 = 1 << 31;
 
 /// The mask of the first `n` bytes of a u64 (all of it from 8 on).
 fn byte_mask(n: usize) -> u64 {
@@ -186,11 +188,12 @@ impl Table {
             for &ki in by_slot.get(&slot).into_iter().flatten() {
                 let k = keys[ki as usize].key.as_bytes();
                 let k16 = &k[..k.len().min(16)];
+                let head = keys[ki as usize].infos.iter().any(|p| p.head != Head::None);
                 cands.push(Cand {
                     prefix: load8(k16, 0),
                     next: load8(k16, 8),
                     key: ki,
-                    len: k.len() as u32,
+                    len: k.len() as u32 | if head { HEAD } else { 0 },
                 });
             }
         }
@@ -237,12 +240,10 @@ impl Matcher {
         let word_keys = || {
             (0..keys.len() as u32).filter(|&k| keys[k as usize].infos.iter().all(|p| p.word_start))
         };
-        let at_word_start = Table::new(&keys, word_keys());
-        // Only a key with a head (proclitics or the article) can match inside a word.
-        let after_head = Table::new(
-            &keys,
-            word_keys().filter(|&k| keys[k as usize].infos.iter().any(|p| p.head != Head::None)),
-        );
+        if keys.iter().any(|k| k.key.len() >= HEAD as usize) {
+            return Err("cannot build the matcher: a term is too long".into());
+        }
+        let words = Table::new(&keys, word_keys());
         let other: Vec<u32> = (0..keys.len() as u32)
             .filter(|&k| !keys[k as usize].infos.iter().all(|p| p.word_start))
             .collect();
@@ -313,8 +314,7 @@ impl Matcher {
             *x = char::from_u32(0x600 + i as u32).map_or(0, class);
         }
         Ok(Matcher {
-            at_word_start,
-            after_head,
+            words,
             anywhere,
             head_next,
             head_done,
@@ -378,7 +378,7 @@ impl Matcher {
             let (c2, l2) = self.class_after(key, p + l0 + l1);
             let mut cls = [c0, c1, c2];
             let mut len = [l0, l1, l2];
-            self.lookup(&self.at_word_start, field, n, orig, ws, p, cls, out);
+            self.lookup(false, field, n, orig, ws, p, cls, out);
             let mut state = 0u8;
             loop {
                 let letter = usize::from(cls[0] >> LETTER_SHIFT);
@@ -394,7 +394,7 @@ impl Matcher {
                 cls = [cls[1], cls[2], c];
                 len = [len[1], len[2], l];
                 if self.head_done[usize::from(state)] {
-                    self.lookup(&self.after_head, field, n, orig, ws, p, cls, out);
+                    self.lookup(true, field, n, orig, ws, p, cls, out);
                 }
             }
         }
@@ -442,7 +442,7 @@ impl Matcher {
     #[allow(clippy::too_many_arguments)]
     fn lookup(
         &self,
-        table: &Table,
+        after_head: bool,
         field: Field,
         n: &Normalized,
         orig: &str,
@@ -451,6 +451,7 @@ impl Matcher {
         cls: [u16; 3],
         out: &mut Vec<Hit>,
     ) {
+        let table = &self.words;
         let [c0, c1, c2] = cls.map(|c| c & COMPACT);
         let short = table.short[usize::from(c0)];
         if short != 0 {
@@ -469,10 +470,15 @@ impl Matcher {
         let bytes = n.key.as_bytes();
         let text = load8(bytes, s);
         for c in cands {
-            if text & byte_mask(c.len as usize) != c.prefix {
+            let len = (c.len & !HEAD) as usize;
+            if text & byte_mask(len) != c.prefix {
                 continue;
             }
-            let len = c.len as usize;
+            // Only a key with a head (proclitics or the article) can match
+            // inside a word.
+            if after_head && c.len & HEAD == 0 {
+                continue;
+            }
             if len > 8 && load8(bytes, s + 8) & byte_mask(len - 8) != c.next {
                 continue;
             }

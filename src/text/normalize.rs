@@ -931,6 +931,40 @@ mod tests {
     }
 
     #[test]
+    fn same_as_reference_on_long_text() {
+        let s = format!(
+            "{}{}x{}",
+            "Ab مسقط ".repeat(30_000),
+            "ة  ".repeat(1000),
+            "ءا".repeat(140_000)
+        );
+        let want = Reference::new(&s);
+        let n = Normalized::new(&s);
+        assert_eq!(n.key, want.key);
+        assert_eq!(n.letters, want.letters);
+        let mut starts = Vec::new();
+        let mut prev = false;
+        for (i, c) in n.key.char_indices() {
+            let w = is_word_char(c);
+            if w && !prev {
+                starts.push(i as u32);
+            }
+            prev = w;
+        }
+        assert_eq!(n.word_starts(), starts);
+        let bounds: Vec<usize> = (0..=n.key.len())
+            .filter(|&i| n.key.is_char_boundary(i))
+            .step_by(997)
+            .collect();
+        for w in bounds.windows(2) {
+            assert_eq!(
+                n.original_range(&s, w[0], w[1]),
+                want.original_range(&s, w[0], w[1])
+            );
+        }
+    }
+
+    #[test]
     fn same_as_reference_on_awkward_text() {
         for s in [
             "",
