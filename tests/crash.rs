@@ -148,7 +148,7 @@ fn sigkill_never_loses_acknowledged_items() {
             .unwrap();
         assert_eq!(check, "ok", "run {run}");
         let mut stmt = conn
-            .prepare("SELECT title, text, (SELECT count(*) FROM item_labels l WHERE l.item_id = items.id) FROM items WHERE guid = ?1")
+            .prepare("SELECT title, text, (SELECT length(tags) - length(replace(tags, ':', '')) FROM item_tags l WHERE l.item_id = items.id) FROM items WHERE guid = ?1")
             .unwrap();
         for guid in &acked {
             let (title, text, labels): (String, String, i64) = stmt

@@ -335,6 +335,42 @@ fn fetch_state_and_read_marks() {
 }
 
 #[test]
+fn a_moved_feed_keeps_its_url_until_the_config_changes() {
+    let (_d, store) = open();
+    let feed = |url: &str| FeedRef {
+        name: "a".into(),
+        url: url.into(),
+    };
+    let url_of = |store: &Store| store.reader().unwrap().feeds().unwrap()[0].url.clone();
+    store
+        .sync_feeds(vec![feed("https://old.example/rss")])
+        .wait()
+        .unwrap();
+    let mut b = batch("a", vec![]);
+    b.feed = feed("https://old.example/rss");
+    b.fetch = Some(FetchRecord {
+        attempted: Utc::now(),
+        status: Some(200),
+        new_url: Some("https://new.example/rss".into()),
+        ..Default::default()
+    });
+    store.ingest(b).wait().unwrap();
+    assert_eq!(url_of(&store), "https://new.example/rss");
+    // The next start syncs the same config: the move stands.
+    store
+        .sync_feeds(vec![feed("https://old.example/rss")])
+        .wait()
+        .unwrap();
+    assert_eq!(url_of(&store), "https://new.example/rss");
+    // The user edits the URL in the config: it wins.
+    store
+        .sync_feeds(vec![feed("https://edited.example/rss")])
+        .wait()
+        .unwrap();
+    assert_eq!(url_of(&store), "https://edited.example/rss");
+}
+
+#[test]
 fn newer_schema_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.db");

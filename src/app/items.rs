@@ -22,7 +22,8 @@ pub struct Item {
     pub source: Arc<str>,
     pub title: String,
     /// Normalized title and source: what the text filter searches.
-    pub key: String,
+    /// Boxed to its exact length: 100,000 of these live in the dashboard.
+    pub key: Box<str>,
     pub when: DateTime<Utc>,
     pub read: bool,
     /// Arrived during this session.
@@ -125,11 +126,11 @@ impl Taxonomy {
     }
 }
 
-fn search_key(title: &str, source: &str) -> String {
+fn search_key(title: &str, source: &str) -> Box<str> {
     let mut k = crate::text::normalize(title);
     k.push('\u{1f}');
     k.push_str(&crate::text::normalize(source));
-    k
+    k.into_boxed_str()
 }
 
 /// Evidence ranges clamped to the title's char boundaries; empty or reversed

@@ -96,6 +96,8 @@ pub struct Collector {
     in_flight: Arc<Semaphore>,
     /// Requests on the network at once.
     global: Arc<Semaphore>,
+    /// Feeds parsed and classified at once (one per core).
+    cpu: Arc<Semaphore>,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
 }
 
@@ -113,6 +115,9 @@ impl Collector {
                 settings.concurrency.saturating_mul(2).max(2),
             )),
             global: Arc::new(Semaphore::new(settings.concurrency.max(1))),
+            cpu: Arc::new(Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
             hosts: Mutex::new(HashMap::new()),
             settings: settings.clone(),
         })
@@ -179,8 +184,13 @@ impl Collector {
                 let pipeline = self.pipeline.clone();
                 let store = self.store.clone();
                 let m = mem.clone();
+                // No more feeds parsed at once than there are cores: more only
+                // adds threads fighting over them (and the store's writer).
+                let cpu = self.cpu.clone().acquire_owned().await.ok()?;
                 let joined = tokio::task::spawn_blocking(move || {
-                    settle(&pipeline, &store, backfill, &m, attempted, Ok(f))
+                    let settled = settle(&pipeline, &store, backfill, &m, attempted, Ok(f));
+                    drop(cpu);
+                    settled
                 })
                 .await;
                 match joined {

@@ -5,6 +5,7 @@
 //! its commit. Readers open their own connections (`Store::reader`).
 
 mod canon;
+mod labels;
 mod read;
 mod schema;
 mod write;
@@ -195,6 +196,19 @@ fn run_group(conn: &mut Connection, batch: Vec<Job>) -> GroupResult {
             return Err((e, failed));
         }
     };
+    // A group of one needs no savepoint: its transaction is its own (and
+    // savepoints cost a copy of every page a job touches first).
+    if batch.len() == 1 {
+        let Some(job) = batch.into_iter().next() else {
+            return Ok(Vec::new());
+        };
+        let (ok, reply) = job(&tx);
+        let done = if ok { tx.commit() } else { tx.rollback() };
+        return match done {
+            Ok(()) => Ok(vec![reply]),
+            Err(e) => Err((StoreError::from(e), vec![reply])),
+        };
+    }
     let mut replies = Vec::with_capacity(batch.len());
     for job in batch {
         let sp = match tx.savepoint() {

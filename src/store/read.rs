@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, OpenFlags, Row, params_from_iter, types::Value};
 
 use super::StoreError;
-use crate::model::{Classification, ItemId, StoredItem};
+use crate::model::{ItemId, StoredItem};
 
 /// Which items to list. Empty fields do not filter.
 #[derive(Debug, Clone, Default)]
@@ -79,16 +79,17 @@ pub(super) fn from_ts(ms: i64) -> DateTime<Utc> {
 const ITEM_COLUMNS: &str = "i.id, f.name, i.source, i.guid, i.link, i.title, i.text, i.published, i.fetched, i.read, i.labels";
 
 fn item_from_row(r: &Row<'_>) -> rusqlite::Result<StoredItem> {
-    let labels: String = r.get(10)?;
-    let labels: Classification = serde_json::from_str(&labels).unwrap_or_default();
+    let title: String = r.get(5)?;
+    let text: String = r.get(6)?;
+    let labels = super::labels::decode(r.get_ref(10)?.as_str().unwrap_or(""), &title, &text);
     Ok(StoredItem {
         id: ItemId(r.get(0)?),
         feed: r.get(1)?,
         source: r.get(2)?,
         guid: r.get(3)?,
         link: r.get(4)?,
-        title: r.get(5)?,
-        text: r.get(6)?,
+        title,
+        text,
         published: r.get::<_, Option<i64>>(7)?.map(from_ts),
         fetched: from_ts(r.get(8)?),
         read: r.get(9)?,
@@ -106,6 +107,9 @@ impl Reader {
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "query_only", "ON")?;
+        // Readers mostly scan once (the dashboard's pages, `list`): a small page
+        // cache costs little time and keeps the dashboard's memory down.
+        conn.pragma_update(None, "cache_size", -512)?;
         Ok(Reader { conn })
     }
 
@@ -122,10 +126,9 @@ impl Reader {
         ] {
             if let Some(l) = label {
                 sql.push_str(
-                    " AND i.id IN (SELECT item_id FROM item_labels WHERE kind = ? AND label = ?)",
+                    " AND i.id IN (SELECT item_id FROM item_tags WHERE instr(tags, ?) > 0)",
                 );
-                args.push(Value::Text(kind.into()));
-                args.push(Value::Text(l.clone()));
+                args.push(Value::Text(super::labels::tag(kind, l)));
             }
         }
         if let Some(feed) = &q.feed {
@@ -179,7 +182,7 @@ impl Reader {
 
     pub fn feeds(&self) -> Result<Vec<FeedState>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT f.name, f.url, (SELECT count(*) FROM items i WHERE i.feed_id = f.id AND i.deleted = 0),
+            "SELECT f.name, f.url, f.items,
                     f.etag, f.last_modified, f.last_attempt, f.last_success, f.last_status, f.last_error,
                     f.last_latency_ms, f.last_bytes, f.last_new, f.last_seen, f.failure_streak, f.next_due, f.gone
              FROM feeds f ORDER BY f.name",
@@ -243,12 +246,18 @@ impl Reader {
             [],
             |r| r.get(0),
         )?;
-        let mut stmt = self.conn.prepare(
-            "SELECT label, count(*) FROM item_labels WHERE kind = 'topic' GROUP BY label ORDER BY count(*) DESC",
-        )?;
-        let topics = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+        let mut counts: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+        let mut stmt = self.conn.prepare("SELECT tags FROM item_tags")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            for (kind, id) in super::labels::parse_tags(r.get_ref(0)?.as_str().unwrap_or("")) {
+                if kind == "topic" {
+                    *counts.entry(id.to_string()).or_default() += 1;
+                }
+            }
+        }
+        let mut topics: Vec<(String, i64)> = counts.into_iter().collect();
+        topics.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok(Summary {
             items,
             unread,
@@ -338,35 +347,41 @@ impl Reader {
         let index: std::collections::HashMap<i64, usize> =
             rows.iter().enumerate().map(|(i, r)| (r.id.0, i)).collect();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT item_id, kind, label FROM item_labels WHERE item_id BETWEEN ?1 AND ?2",
+            "SELECT item_id, tags FROM item_tags WHERE item_id BETWEEN ?1 AND ?2",
         )?;
-        let mut labels = stmt.query([lo, hi])?;
+        let mut tags = stmt.query([lo, hi])?;
         let mut with_alerts = Vec::new();
-        while let Some(l) = labels.next()? {
+        while let Some(t) = tags.next()? {
             let Some(row) = index
-                .get(&l.get::<_, i64>(0)?)
+                .get(&t.get::<_, i64>(0)?)
                 .and_then(|i| rows.get_mut(*i))
             else {
                 continue;
             };
-            let label: String = l.get(2)?;
-            match l.get_ref(1)?.as_str().unwrap_or("") {
-                "topic" => row.topics.push(label),
-                "party" => row.parties.push(label),
-                "alert" => {
-                    row.alerts.push(label);
-                    with_alerts.push(row.id.0);
+            for (kind, label) in super::labels::parse_tags(t.get_ref(1)?.as_str().unwrap_or("")) {
+                let label = label.to_string();
+                match kind {
+                    "topic" => row.topics.push(label),
+                    "party" => row.parties.push(label),
+                    "alert" => row.alerts.push(label),
+                    _ => {}
                 }
-                _ => {}
+            }
+            if !row.alerts.is_empty() {
+                with_alerts.push(row.id.0);
             }
         }
-        with_alerts.dedup();
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT labels FROM items WHERE id = ?1")?;
+            .prepare_cached("SELECT labels, title, text FROM items WHERE id = ?1")?;
         for id in with_alerts {
-            let json: String = stmt.query_row([id], |r| r.get(0))?;
-            let c: Classification = serde_json::from_str(&json).unwrap_or_default();
+            let c = stmt.query_row([id], |r| {
+                Ok(super::labels::decode(
+                    r.get_ref(0)?.as_str().unwrap_or(""),
+                    r.get_ref(1)?.as_str().unwrap_or(""),
+                    r.get_ref(2)?.as_str().unwrap_or(""),
+                ))
+            })?;
             if let Some(row) = index.get(&id).and_then(|i| rows.get_mut(*i)) {
                 row.alert_evidence = c.alerts.into_iter().flat_map(|l| l.evidence).collect();
             }

@@ -2,12 +2,10 @@
 //! transaction: ingesting a batch of items with deduplication and alert
 //! bookkeeping, fetch state, read marks, acknowledgements and deletions.
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
 use super::canon::{canonical_link, hash_normalized};
@@ -83,7 +81,7 @@ fn feed_id(c: &Connection, feed: &FeedRef) -> Result<FeedId, StoreError> {
     if let Some(id) = found {
         return Ok(FeedId(id));
     }
-    c.prepare_cached("INSERT INTO feeds (name, url) VALUES (?1, ?2)")?
+    c.prepare_cached("INSERT INTO feeds (name, url, config_url) VALUES (?1, ?2, ?2)")?
         .execute([&feed.name, &feed.url])?;
     Ok(FeedId(c.last_insert_rowid()))
 }
@@ -91,100 +89,15 @@ fn feed_id(c: &Connection, feed: &FeedRef) -> Result<FeedId, StoreError> {
 pub(super) fn sync_feeds(c: &Connection, feeds: &[FeedRef]) -> Result<(), StoreError> {
     for f in feeds {
         let id = feed_id(c, f)?;
-        c.prepare_cached("UPDATE feeds SET url = ?2 WHERE id = ?1 AND url <> ?2")?
-            .execute(params![id.0, f.url])?;
+        // A feed that moved (permanent redirect) keeps its new URL until the
+        // config's URL itself changes.
+        c.prepare_cached(
+            "UPDATE feeds SET url = ?2, config_url = ?2
+             WHERE id = ?1 AND coalesce(config_url, '') <> ?2",
+        )?
+        .execute(params![id.0, f.url])?;
     }
     Ok(())
-}
-
-/// How many keys one dedup lookup carries; shorter lists are padded with NULL
-/// (which matches nothing), so each lookup is one cached statement.
-const LOOKUP: usize = 100;
-
-/// The keys of a batch already in the store: guids of this feed, canonical links
-/// and content hashes, each looked up with a few `IN (...)` queries per batch
-/// instead of three queries per item.
-#[derive(Default)]
-struct Known {
-    guids: HashSet<String>,
-    canons: HashSet<String>,
-    hashes: HashSet<[u8; 16]>,
-}
-
-impl Known {
-    fn load(c: &Connection, feed: FeedId, items: &[PreparedItem]) -> Result<Known, StoreError> {
-        let mut known = Known::default();
-        let list = placeholders(LOOKUP);
-        let guids: Vec<&str> = items
-            .iter()
-            .filter_map(|p| p.item.guid.as_deref())
-            .collect();
-        let mut q = c.prepare_cached(&format!(
-            "SELECT guid FROM items WHERE feed_id = ? AND guid IN ({list})"
-        ))?;
-        for chunk in guids.chunks(LOOKUP) {
-            let args = std::iter::once(Value::Integer(feed.0))
-                .chain(chunk.iter().map(|g| Value::Text(g.to_string())))
-                .chain(std::iter::repeat(Value::Null))
-                .take(LOOKUP + 1);
-            let mut rows = q.query(params_from_iter(args))?;
-            while let Some(r) = rows.next()? {
-                known.guids.insert(r.get(0)?);
-            }
-        }
-        let canons: Vec<&str> = items.iter().filter_map(|p| p.canon.as_deref()).collect();
-        let mut q = c.prepare_cached(&format!(
-            "SELECT canon_link FROM items WHERE canon_link IN ({list})"
-        ))?;
-        for chunk in canons.chunks(LOOKUP) {
-            let args = chunk
-                .iter()
-                .map(|l| Value::Text(l.to_string()))
-                .chain(std::iter::repeat(Value::Null))
-                .take(LOOKUP);
-            let mut rows = q.query(params_from_iter(args))?;
-            while let Some(r) = rows.next()? {
-                known.canons.insert(r.get(0)?);
-            }
-        }
-        let mut q = c.prepare_cached(&format!(
-            "SELECT content_hash FROM items WHERE content_hash IN ({list})"
-        ))?;
-        for chunk in items.chunks(LOOKUP) {
-            let args = chunk
-                .iter()
-                .map(|p| Value::Blob(p.hash.to_vec()))
-                .chain(std::iter::repeat(Value::Null))
-                .take(LOOKUP);
-            let mut rows = q.query(params_from_iter(args))?;
-            while let Some(r) = rows.next()? {
-                let h: Vec<u8> = r.get(0)?;
-                if let Ok(h) = <[u8; 16]>::try_from(h.as_slice()) {
-                    known.hashes.insert(h);
-                }
-            }
-        }
-        Ok(known)
-    }
-
-    /// Whether the item is the same as one stored (or stored earlier in this
-    /// batch): same guid in this feed, else same canonical link, else same
-    /// content hash.
-    fn contains(&self, p: &PreparedItem) -> bool {
-        p.item.guid.as_ref().is_some_and(|g| self.guids.contains(g))
-            || p.canon.as_ref().is_some_and(|l| self.canons.contains(l))
-            || self.hashes.contains(&p.hash)
-    }
-
-    fn add(&mut self, p: &PreparedItem) {
-        if let Some(g) = &p.item.guid {
-            self.guids.insert(g.clone());
-        }
-        if let Some(l) = &p.canon {
-            self.canons.insert(l.clone());
-        }
-        self.hashes.insert(p.hash);
-    }
 }
 
 /// An item with its keys and serialized labels, computed on the caller's thread
@@ -195,6 +108,7 @@ pub(super) struct PreparedItem {
     hash: [u8; 16],
     fts_key: String,
     labels: String,
+    tags: String,
 }
 
 /// A batch ready for the writer.
@@ -219,7 +133,8 @@ pub(super) fn prepare(batch: IngestBatch) -> Prepared {
                 canon: item.link.as_deref().and_then(canonical_link),
                 hash: hash_normalized(&title, &text),
                 fts_key: crate::text::search::index_key_normalized(&[&title, &text]),
-                labels: serde_json::to_string(&item.labels)?,
+                labels: super::labels::encode(&item.labels)?,
+                tags: super::labels::tags(&item.labels),
                 item,
             })
         })
@@ -242,31 +157,26 @@ pub(super) fn ingest(c: &Connection, batch: Prepared) -> Result<IngestReport, St
         feed: Some(feed),
         ..Default::default()
     };
+    // A duplicate (same guid in this feed, same canonical link or same content
+    // hash, tombstones included) hits a unique index and is not inserted.
     let mut insert = c.prepare_cached(
-        "INSERT INTO items (feed_id, guid, link, canon_link, content_hash, source, title, text, lang,
+        "INSERT OR IGNORE INTO items (feed_id, guid, link, canon_link, content_hash, source, title, text, lang,
                             published, date_is_fetch, fetched, labels)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
-    let mut label = c.prepare_cached(
-        "INSERT OR IGNORE INTO item_labels (item_id, kind, label) VALUES (?1, ?2, ?3)",
-    )?;
+    let mut tag = c.prepare_cached("INSERT INTO item_tags (item_id, tags) VALUES (?1, ?2)")?;
     let mut fts = c.prepare_cached("INSERT INTO items_fts (rowid, key) VALUES (?1, ?2)")?;
     let items = batch.items?;
-    let mut known = Known::load(c, feed, &items)?;
     for p in items {
-        if known.contains(&p) {
-            report.seen += 1;
-            continue;
-        }
-        known.add(&p);
         let PreparedItem {
             item,
             canon,
             hash,
             fts_key,
             labels,
+            tags,
         } = p;
-        insert.execute(params![
+        let inserted = insert.execute(params![
             feed.0,
             item.guid,
             item.link,
@@ -281,16 +191,13 @@ pub(super) fn ingest(c: &Connection, batch: Prepared) -> Result<IngestReport, St
             to_ts(item.fetched),
             labels,
         ])?;
+        if inserted == 0 {
+            report.seen += 1;
+            continue;
+        }
         let id = ItemId(c.last_insert_rowid());
-        let kinds = [
-            ("topic", &item.labels.topics),
-            ("party", &item.labels.parties),
-            ("alert", &item.labels.alerts),
-        ];
-        for (kind, labels) in kinds {
-            for l in labels {
-                label.execute(params![id.0, kind, l.id])?;
-            }
+        if !tags.is_empty() {
+            tag.execute(params![id.0, tags])?;
         }
         fts.execute(params![id.0, fts_key])?;
 
@@ -329,6 +236,10 @@ pub(super) fn ingest(c: &Connection, batch: Prepared) -> Result<IngestReport, St
             read: false,
             labels: item.labels,
         });
+    }
+    if !report.new.is_empty() {
+        c.prepare_cached("UPDATE feeds SET items = items + ?2 WHERE id = ?1")?
+            .execute(params![feed.0, report.new.len() as i64])?;
     }
     if let Some(f) = batch.fetch {
         record_fetch(c, feed, &f, report.new.len(), report.seen)?;
@@ -417,7 +328,11 @@ pub(super) fn delete(c: &Connection, items: &[ItemId]) -> Result<usize, StoreErr
             .prepare_cached("UPDATE items SET deleted = 1, title = '', text = '', labels = '{}' WHERE id = ?1 AND deleted = 0")?
             .execute([id.0])?;
         if changed > 0 {
-            c.prepare_cached("DELETE FROM item_labels WHERE item_id = ?1")?
+            c.prepare_cached(
+                "UPDATE feeds SET items = items - 1 WHERE id = (SELECT feed_id FROM items WHERE id = ?1)",
+            )?
+            .execute([id.0])?;
+            c.prepare_cached("DELETE FROM item_tags WHERE item_id = ?1")?
                 .execute([id.0])?;
             c.prepare_cached("DELETE FROM alerts_fired WHERE item_id = ?1")?
                 .execute([id.0])?;

@@ -4,6 +4,9 @@
 
 /// Removes everything from `s` that could act on a terminal or reorder text.
 pub fn sanitize(s: &str) -> String {
+    if !s.chars().any(acts) {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -27,6 +30,22 @@ pub fn sanitize(s: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `sanitize` changes or removes `c` (or what follows it).
+fn acts(c: char) -> bool {
+    match c {
+        '\t' | '\n' => false,
+        c if c.is_control() => true,
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}'
+        | '\u{E0000}'..='\u{E007F}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{2028}'
+        | '\u{2029}' => true,
+        _ => false,
+    }
 }
 
 type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;

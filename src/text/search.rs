@@ -25,9 +25,19 @@ fn stem(word: &str) -> Option<&str> {
     })
 }
 
+/// `char::is_alphanumeric`, quick for ASCII and the Arabic letters.
+fn is_word(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{0621}'..='\u{064A}').contains(&c) {
+        true
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 fn words(s: &str) -> impl Iterator<Item = &str> {
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    s.split(|c: char| !is_word(c)).filter(|w| !w.is_empty())
 }
 
 /// The text the search index holds for `text`.
