@@ -166,6 +166,9 @@ pub(super) fn ingest(c: &Connection, batch: Prepared) -> Result<IngestReport, St
     )?;
     let mut tag = c.prepare_cached("INSERT INTO item_tags (item_id, tags) VALUES (?1, ?2)")?;
     let mut fts = c.prepare_cached("INSERT INTO items_fts (rowid, key) VALUES (?1, ?2)")?;
+    let mut fire = c.prepare_cached(
+        "INSERT OR IGNORE INTO alerts_fired (item_id, alert, fired_at, quiet) VALUES (?1, ?2, ?3, ?4)",
+    )?;
     let items = batch.items?;
     for p in items {
         let PreparedItem {
@@ -213,8 +216,7 @@ pub(super) fn ingest(c: &Connection, batch: Prepared) -> Result<IngestReport, St
             }
         };
         for a in &item.labels.alerts {
-            c.prepare_cached("INSERT OR IGNORE INTO alerts_fired (item_id, alert, fired_at, quiet) VALUES (?1, ?2, ?3, ?4)")?
-                .execute(params![id.0, a.id, to_ts(now), quiet])?;
+            fire.execute(params![id.0, a.id, to_ts(now), quiet])?;
             report.fired.push(FiredAlert {
                 alert: a.id.clone(),
                 item: id,
