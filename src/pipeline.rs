@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::classify::{Classifier, Doc};
 use crate::model::NewItem;
-use crate::text::{html::html_to_text, sanitize};
+use crate::text::{html::html_to_text, sanitize_owned};
 
 /// An item as a source delivers it, before any cleaning.
 #[derive(Debug, Clone, Default)]
@@ -47,20 +47,22 @@ impl Pipeline {
         } else {
             (inc.title, inc.body)
         };
-        let title = one_line(&sanitize(&title));
-        let text = sanitize(&body).trim().to_string();
+        let title = one_line_owned(sanitize_owned(title));
+        let text = trim_owned(sanitize_owned(body));
         let labels = self.classifier.classify(&Doc {
             title: &title,
             body: &text,
             lang_hint,
             feed: Some(feed),
         });
-        let clean =
-            |s: Option<String>| s.map(|s| one_line(&sanitize(&s))).filter(|s| !s.is_empty());
+        let clean = |s: Option<String>| {
+            s.map(|s| one_line_owned(sanitize_owned(s)))
+                .filter(|s| !s.is_empty())
+        };
         NewItem {
             guid: clean(inc.guid),
             link: clean(inc.link),
-            source: one_line(&sanitize(&inc.source)),
+            source: one_line_owned(sanitize_owned(inc.source)),
             date_is_fetch_time: inc.published.is_none(),
             published: Some(inc.published.unwrap_or(fetched)),
             fetched,
@@ -69,6 +71,30 @@ impl Pipeline {
             labels,
         }
     }
+}
+
+/// [`one_line`] of a text the caller owns: handed back as it is when it is on
+/// one line already (no line break, tab or double space, nothing to trim).
+pub fn one_line_owned(s: String) -> String {
+    let mut space = true; // at the start, a space would be leading
+    let folded = s.chars().all(|c| {
+        let ok = if c == ' ' { !space } else { !c.is_whitespace() };
+        space = c == ' ';
+        ok
+    }) && !space;
+    if folded || s.is_empty() {
+        s
+    } else {
+        one_line(&s)
+    }
+}
+
+/// Removes leading and trailing white space in place.
+fn trim_owned(mut s: String) -> String {
+    s.truncate(s.trim_end().len());
+    let lead = s.len() - s.trim_start().len();
+    s.drain(..lead);
+    s
 }
 
 /// Folds a text onto one line (titles, names, links).
@@ -81,4 +107,31 @@ pub fn one_line(s: &str) -> String {
         out.push_str(w);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owned_forms_equal_the_borrowing_ones() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "a b",
+            "a  b",
+            "a\tb",
+            "a\nb",
+            "عمان  مسقط",
+            "x\u{a0}y",
+            "\u{2003}",
+            "one two three",
+        ] {
+            assert_eq!(one_line_owned(s.to_string()), one_line(s), "{s:?}");
+            assert_eq!(trim_owned(s.to_string()), s.trim(), "{s:?}");
+        }
+    }
 }

@@ -73,9 +73,17 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
     }
 }
 
+const UTF8_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+
 /// Replaces a leading XML declaration by one that says UTF-8, and drops any
 /// later one (invalid XML, and the parser would switch encodings mid-stream).
 fn rewrite_declaration(text: String) -> String {
+    // The usual case, kept without a copy: nothing after a leading UTF-8
+    // declaration (or no declaration at all) that starts a processing instruction.
+    let rest = text.strip_prefix(UTF8_DECL).unwrap_or(&text);
+    if !rest.contains("<?") {
+        return text;
+    }
     let is_decl = |rest: &str| {
         rest.get(..5)
             .is_some_and(|p| p.eq_ignore_ascii_case("<?xml"))
@@ -88,13 +96,13 @@ fn rewrite_declaration(text: String) -> String {
         let offset = text.len() - trimmed.len();
         match trimmed.find("?>") {
             Some(end) => {
-                out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+                out.push_str(UTF8_DECL);
                 rest = &text[offset + end + 2..];
             }
             None => return text,
         }
     }
-    while let Some(i) = rest.find("<?").filter(|_| rest.contains("<?")) {
+    while let Some(i) = rest.find("<?") {
         if is_decl(&rest[i..]) {
             out.push_str(&rest[..i]);
             rest = match rest[i..].find("?>") {

@@ -29,7 +29,11 @@ pub struct ParseError(String);
 /// on every item.
 pub fn parse(text: &str, base: Option<&str>, source: &str) -> Result<ParsedFeed, ParseError> {
     let upgraded;
-    let text = if text.contains(ATOM_03) || text.contains(RSS_090) {
+    let old_dialect = OLD_NAMESPACES.as_ref().map_or_else(
+        || text.contains(ATOM_03) || text.contains(RSS_090),
+        |ac| ac.is_match(text),
+    );
+    let text = if old_dialect {
         // Atom 0.3 and RSS 0.90 read as their successors (same element names).
         upgraded = atom_types(&text.replace(ATOM_03, ATOM_10).replace(RSS_090, RSS_10));
         upgraded.as_str()
@@ -73,6 +77,9 @@ fn parse_raw(bytes: &[u8], base: Option<&str>) -> Result<Feed, String> {
     }
 }
 
+/// Both old namespaces, found in one pass over the feed.
+static OLD_NAMESPACES: LazyLock<Option<aho_corasick::AhoCorasick>> =
+    LazyLock::new(|| aho_corasick::AhoCorasick::new([ATOM_03, RSS_090]).ok());
 static BARE_AMP: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"&([^A-Za-z#]|[A-Za-z#][A-Za-z0-9]*[^A-Za-z0-9;])").ok());
 static RSS_ROOT: LazyLock<Option<Regex>> =

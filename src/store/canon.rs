@@ -41,6 +41,9 @@ pub fn canonical_link(link: &str) -> Option<String> {
         return None;
     }
     url.set_fragment(None);
+    if url.query().is_none() {
+        return Some(without_scheme(url));
+    }
     let kept: Vec<(String, String)> = url
         .query_pairs()
         .filter(|(k, _)| !is_tracking(k))
@@ -51,12 +54,15 @@ pub fn canonical_link(link: &str) -> Option<String> {
     } else {
         url.query_pairs_mut().clear().extend_pairs(kept);
     }
-    // http and https of the same page are one page.
-    let s = url.to_string();
-    Some(
-        s.strip_prefix("http://")
-            .map_or_else(|| s.replacen("https://", "//", 1), |r| format!("//{r}")),
-    )
+    Some(without_scheme(url))
+}
+
+/// http and https of the same page are one page: both become `//host/...`.
+fn without_scheme(url: Url) -> String {
+    let mut s: String = url.into();
+    let scheme = if s.starts_with("https:") { 6 } else { 5 };
+    s.replace_range(..scheme, "");
+    s
 }
 
 /// A hash of the item's normalized title and text.

@@ -113,7 +113,7 @@ pub fn decode(json: &str, title: &str, body: &str) -> Classification {
 /// The label ids of an item as one line: ` topic:nuclear party:us alert:muscat `
 /// (ids are lowercase ASCII letters, digits, `-` and `_`); empty when it has none.
 pub fn tags(c: &Classification) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(96);
     for (kind, labels) in [
         ("topic", &c.topics),
         ("party", &c.parties),

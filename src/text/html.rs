@@ -28,10 +28,14 @@ fn simple_paragraphs(html: &str) -> Option<String> {
         push_text(&mut out, &rest[..i]);
         let tail = &rest[i..];
         let end = tail.find('>')?;
-        match tail[1..end].to_ascii_lowercase().as_str() {
-            "p" | "/p" => out.push_str("\n\n"),
-            "br" | "br/" | "br /" => out.push('\n'),
-            _ => return None,
+        let tag = &tail[1..end];
+        let is = |name: &str| tag.eq_ignore_ascii_case(name);
+        if is("p") || is("/p") {
+            out.push_str("\n\n");
+        } else if is("br") || is("br/") || is("br /") {
+            out.push('\n');
+        } else {
+            return None;
         }
         rest = &tail[end + 1..];
     }

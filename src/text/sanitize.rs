@@ -32,6 +32,12 @@ pub fn sanitize(s: &str) -> String {
     out
 }
 
+/// As [`sanitize`], for text the caller owns: clean text (the usual case) is
+/// handed back as it is, without a copy.
+pub fn sanitize_owned(s: String) -> String {
+    if s.chars().any(acts) { sanitize(&s) } else { s }
+}
+
 /// Whether `sanitize` changes or removes `c` (or what follows it).
 fn acts(c: char) -> bool {
     match c {
