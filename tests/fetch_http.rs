@@ -610,3 +610,126 @@ fn remember_keeps_validators_and_counts_failures() {
     assert_eq!(m.failure_streak, 0);
     assert_eq!(m.validators.etag.as_deref(), Some("\"e\""));
 }
+
+/// Holds a thread of the blocking pool until dropped: while it runs, Tokio's
+/// paused clock does not auto-advance, so time moves only by
+/// `tokio::time::advance` and a request on the real socket is never timed out by
+/// a jump of the clock.
+struct HoldClock(Option<std::sync::mpsc::Sender<()>>);
+
+impl HoldClock {
+    fn new() -> HoldClock {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        tokio::task::spawn_blocking(move || {
+            let _ = rx.recv();
+        });
+        HoldClock(Some(tx))
+    }
+}
+
+impl Drop for HoldClock {
+    fn drop(&mut self) {
+        self.0.take();
+    }
+}
+
+/// Lets the poller's tasks (and the real server) run without moving the clock.
+async fn settle_down() {
+    for _ in 0..50 {
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::ZERO).await;
+    }
+    // The server and the store answer on other threads: give them real time.
+    std::thread::sleep(Duration::from_millis(20));
+    for _ in 0..50 {
+        tokio::task::yield_now().await;
+    }
+}
+
+/// Advances the paused clock by `total`, in steps of at most five minutes,
+/// letting tasks run between.
+async fn advance(total: Duration) {
+    let step = Duration::from_secs(300);
+    let mut left = total;
+    while !left.is_zero() {
+        let d = left.min(step);
+        tokio::time::advance(d).await;
+        left -= d;
+        settle_down().await;
+    }
+}
+
+/// 429 and 503 with Retry-After, played out under a paused clock: the poller
+/// does not ask again before the server said (plus at most the 10% jitter), and
+/// does ask once that time has passed.
+#[tokio::test(start_paused = true)]
+async fn retry_after_under_paused_clock() {
+    let _hold = HoldClock::new();
+    for (status, after) in [
+        (StatusCode::TOO_MANY_REQUESTS, "7200"),
+        (StatusCode::SERVICE_UNAVAILABLE, "10800"),
+    ] {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let h = hits.clone();
+        let addr = serve(Router::new().route(
+            "/f",
+            get(move || {
+                let n = h.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    if n == 0 {
+                        (status, [(header::RETRY_AFTER, after)]).into_response()
+                    } else {
+                        ([(header::CONTENT_TYPE, "application/rss+xml")], rss(0..2)).into_response()
+                    }
+                }
+            }),
+        ))
+        .await;
+        let e = env();
+        let mem = e.memory(&[feed("p", &format!("http://{addr}/f"))]).await;
+        let (tx, mut rx) = mpsc::channel(16);
+        let (_refresh_tx, refresh_rx) = mpsc::channel(1);
+        let cancel = CancellationToken::new();
+        let run = tokio::spawn(e.collector.clone().run(mem, tx, refresh_rx, cancel.clone()));
+
+        let first = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+            .await
+            .expect("the first poll")
+            .unwrap();
+        assert!(first.error.is_some(), "{first:?}");
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
+        let after: u64 = after.parse().unwrap();
+        let due = e.state("p").next_due.unwrap();
+        let wait = (due - Utc::now()).num_seconds();
+        assert!(
+            wait >= after as i64 - 5 && wait <= (after as f64 * 1.1) as i64 + 5,
+            "{status}: due in {wait} s"
+        );
+
+        // One minute short of what the server asked: still no second request.
+        advance(Duration::from_secs(after - 60)).await;
+        assert_eq!(hits.load(Ordering::SeqCst), 1, "{status}: polled too early");
+        assert!(rx.try_recv().is_err());
+
+        // Then, within the jitter, polled again, and the feed is back.
+        let mut waited = after - 60;
+        let second = loop {
+            if let Ok(o) = rx.try_recv() {
+                break o;
+            }
+            assert!(
+                waited <= after + after / 10 + 60,
+                "{status}: never polled again"
+            );
+            advance(Duration::from_secs(60)).await;
+            waited += 60;
+        };
+        assert!(waited >= after, "{status}: polled again after {waited} s");
+        assert!(second.error.is_none(), "{second:?}");
+        assert_eq!(second.new.len(), 2);
+        assert_eq!(hits.load(Ordering::SeqCst), 2);
+        assert_eq!(e.state("p").failure_streak, 0);
+        cancel.cancel();
+        run.await.unwrap();
+    }
+}

@@ -86,8 +86,36 @@ pub enum Refresh {
     Feed(String),
 }
 
+/// The poller's wall clock: the system's, carried forward by Tokio's clock as
+/// well, so that with Tokio's time paused (tests) schedules play out as time is
+/// advanced. The later of the two wins, so a system clock that jumps ahead (a
+/// machine waking from sleep) is followed at once.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    wall: DateTime<Utc>,
+    start: tokio::time::Instant,
+}
+
+impl Clock {
+    fn new() -> Clock {
+        Clock {
+            wall: Utc::now(),
+            start: tokio::time::Instant::now(),
+        }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        let carried = chrono::Duration::from_std(self.start.elapsed())
+            .ok()
+            .and_then(|d| self.wall.checked_add_signed(d))
+            .unwrap_or(self.wall);
+        carried.max(Utc::now())
+    }
+}
+
 /// Fetches, parses, classifies and stores; shared by every poll task.
 pub struct Collector {
+    clock: Clock,
     fetcher: Fetcher,
     pipeline: Arc<Pipeline>,
     store: Store,
@@ -108,6 +136,7 @@ impl Collector {
         store: Store,
     ) -> anyhow::Result<Collector> {
         Ok(Collector {
+            clock: Clock::new(),
             fetcher: Fetcher::new(settings.timeout, settings.max_body)?,
             pipeline,
             store,
@@ -163,7 +192,7 @@ impl Collector {
     /// anything was written.
     pub async fn poll(&self, mem: &FeedMemory, cancel: &CancellationToken) -> Option<PollResult> {
         let _slot = self.in_flight.clone().acquire_owned().await.ok()?;
-        let attempted = Utc::now();
+        let attempted = self.clock.now();
         let fetched = {
             let host = self.host_limit(&mem.location);
             let fetch = async {
@@ -179,6 +208,7 @@ impl Collector {
         // Parsing, the pipeline and the store's key computation are CPU work:
         // on the blocking pool for a body, inline for a 304 or an error.
         let backfill = self.settings.alert_backfill;
+        let clock = self.clock;
         let settled = match fetched {
             Ok(f) if f.status != 304 => {
                 let pipeline = self.pipeline.clone();
@@ -188,7 +218,7 @@ impl Collector {
                 // adds threads fighting over them (and the store's writer).
                 let cpu = self.cpu.clone().acquire_owned().await.ok()?;
                 let joined = tokio::task::spawn_blocking(move || {
-                    let settled = settle(&pipeline, &store, backfill, &m, attempted, Ok(f));
+                    let settled = settle(&pipeline, &store, backfill, &m, attempted, Ok(f), clock);
                     drop(cpu);
                     settled
                 })
@@ -202,10 +232,19 @@ impl Collector {
                         mem,
                         attempted,
                         Err(FetchError::Network(format!("the parser failed: {e}"))),
+                        clock,
                     ),
                 }
             }
-            other => settle(&self.pipeline, &self.store, backfill, mem, attempted, other),
+            other => settle(
+                &self.pipeline,
+                &self.store,
+                backfill,
+                mem,
+                attempted,
+                other,
+                clock,
+            ),
         };
         // Once handed to the writer the write completes, cancelled or not.
         let (new, fired, seen, error) = match settled.pending.await {
@@ -221,7 +260,7 @@ impl Collector {
             new_count: new.len(),
             outcome: PollOutcome {
                 feed: mem.feed.name.clone(),
-                finished: Utc::now(),
+                finished: self.clock.now(),
                 new,
                 fired,
                 not_modified: settled.status == Some(304),
@@ -261,6 +300,7 @@ fn settle(
     mem: &FeedMemory,
     attempted: DateTime<Utc>,
     fetched: Result<Fetched, FetchError>,
+    clock: Clock,
 ) -> Settled {
     let mut hints = Hints::default();
     let (items, mut record) = match fetched {
@@ -298,7 +338,7 @@ fn settle(
         Outcome::Ok
     };
     let seed = seed_of(&mem.feed.name, attempted);
-    record.next_due = schedule::next_due(Utc::now(), mem.feed.interval, outcome, hints, seed);
+    record.next_due = schedule::next_due(clock.now(), mem.feed.interval, outcome, hints, seed);
     let not_modified = record.status == Some(304);
     let validators = (record.error.is_none() && !not_modified).then(|| Validators {
         etag: record.etag.clone(),
@@ -402,7 +442,7 @@ impl Collector {
             .collect();
         let (done_tx, mut done_rx) = mpsc::unbounded_channel::<(String, Option<PollResult>)>();
         loop {
-            let now = Utc::now();
+            let now = self.clock.now();
             let due: Vec<String> = feeds
                 .iter()
                 .filter(|(_, (m, busy))| !*busy && m.is_due(now))
@@ -428,7 +468,7 @@ impl Collector {
                 .filter_map(|(m, _)| m.next_due)
                 .min();
             let wait = next
-                .map(|d| (d - Utc::now()).to_std().unwrap_or(Duration::ZERO))
+                .map(|d| (d - self.clock.now()).to_std().unwrap_or(Duration::ZERO))
                 .unwrap_or(Duration::from_secs(3600))
                 .min(Duration::from_secs(3600));
             tokio::select! {
