@@ -2,6 +2,8 @@
 //! (`NewItem`, already through the text pipeline) and as the store keeps them
 //! (`StoredItem`), and the labels the classifier gives an item with their evidence.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -32,8 +34,9 @@ pub enum Field {
 /// highlight it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
-    /// The term of the rule as written in the config.
-    pub term: String,
+    /// The term of the rule as written in the config (borrowed from the
+    /// classifier's rules, so labelling an item copies no rule text).
+    pub term: Cow<'static, str>,
     pub field: Field,
     pub start: usize,
     pub end: usize,
@@ -44,7 +47,7 @@ pub struct Evidence {
 /// A topic, party or alert an item was given, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Label {
-    pub id: String,
+    pub id: Cow<'static, str>,
     pub evidence: Vec<Evidence>,
 }
 
@@ -59,13 +62,13 @@ pub struct Classification {
 
 impl Classification {
     pub fn topic_ids(&self) -> Vec<String> {
-        self.topics.iter().map(|l| l.id.clone()).collect()
+        self.topics.iter().map(|l| l.id.to_string()).collect()
     }
     pub fn party_ids(&self) -> Vec<String> {
-        self.parties.iter().map(|l| l.id.clone()).collect()
+        self.parties.iter().map(|l| l.id.to_string()).collect()
     }
     pub fn alert_ids(&self) -> Vec<String> {
-        self.alerts.iter().map(|l| l.id.clone()).collect()
+        self.alerts.iter().map(|l| l.id.to_string()).collect()
     }
 }
 

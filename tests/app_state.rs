@@ -35,13 +35,13 @@ fn stored(id: i64, title: &str, topic: &str, alert: Option<&str>) -> StoredItem 
         labels: Classification {
             lang: "en".into(),
             topics: vec![Label {
-                id: topic.into(),
+                id: topic.to_string().into(),
                 evidence: vec![],
             }],
             parties: vec![],
             alerts: alert
                 .map(|a| Label {
-                    id: a.into(),
+                    id: a.to_string().into(),
                     evidence: vec![],
                 })
                 .into_iter()

@@ -40,7 +40,7 @@ fn detail_item() -> StoredItem {
     let ev = |field, hay: &str, needle: &str| {
         let start = hay.find(needle).unwrap();
         Evidence {
-            term: needle.into(),
+            term: needle.to_string().into(),
             field,
             start,
             end: start + needle.len(),

@@ -61,7 +61,7 @@ const PARTIES: &[&str] = &["us", "iran", "oman"];
 
 fn label(id: &str) -> Label {
     Label {
-        id: id.into(),
+        id: id.to_string().into(),
         evidence: Vec::new(),
     }
 }

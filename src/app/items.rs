@@ -111,9 +111,9 @@ impl Taxonomy {
             when: s.when(),
             read: s.read,
             fresh: true,
-            topics: Self::bits(&self.topics, l.topics.iter().map(|x| x.id.as_str())),
-            parties: Self::bits(&self.parties, l.parties.iter().map(|x| x.id.as_str())),
-            alerts: Self::bits(&self.alerts, l.alerts.iter().map(|x| x.id.as_str())),
+            topics: Self::bits(&self.topics, l.topics.iter().map(|x| x.id.as_ref())),
+            parties: Self::bits(&self.parties, l.parties.iter().map(|x| x.id.as_ref())),
+            alerts: Self::bits(&self.alerts, l.alerts.iter().map(|x| x.id.as_ref())),
             highlights: title_ranges(
                 &s.title,
                 l.alerts

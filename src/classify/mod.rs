@@ -18,6 +18,7 @@ use crate::model::{Classification, Evidence, Field, Label};
 use crate::text::{Normalized, lang};
 use matcher::{Hit, Matcher};
 use rules::{Compiled, Role, TermTable, Words};
+use std::borrow::Cow;
 
 /// The text of one item, as the classifier sees it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -76,8 +77,27 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
+/// One `'static` copy of each rule id and term this process has classified
+/// with, so labels and evidence borrow them instead of copying them for every
+/// item. Grows only with distinct config strings (a config loaded again adds
+/// nothing new).
+fn intern(s: &str) -> &'static str {
+    static SEEN: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<&'static str>>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut seen = SEEN.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(k) = seen.get(s) {
+        return k;
+    }
+    let k: &'static str = Box::leak(s.to_owned().into_boxed_str());
+    seen.insert(k);
+    k
+}
+
 pub struct Classifier {
     matcher: Matcher,
+    /// Rule index → its id; term id → the term as written (both interned).
+    ids: Vec<&'static str>,
+    terms: Vec<&'static str>,
     /// Rule index → (kind, compiled rule); topics, then parties, then alerts.
     rules: Vec<(Kind, Compiled)>,
     /// Term id → (rule, role), from the term table.
@@ -121,8 +141,19 @@ impl Classifier {
             rule: "(all)".into(),
             message,
         })?;
+        let ids = config
+            .topics
+            .iter()
+            .map(|t| &t.id)
+            .chain(config.parties.iter().map(|p| &p.id))
+            .chain(config.alerts.iter().map(|a| &a.id))
+            .map(|id| intern(id))
+            .collect();
+        let terms = matcher.terms().iter().map(|t| intern(&t.raw)).collect();
         Ok(Classifier {
             matcher,
+            ids,
+            terms,
             rules,
             roles,
             scopes,
@@ -207,7 +238,9 @@ impl Classifier {
             ..Classification::default()
         };
         let mut alert_index = 0usize;
-        for ((kind, rule), rule_entries) in self.rules.iter().zip(by_rule.iter_mut()) {
+        for (((kind, rule), rule_entries), id) in
+            self.rules.iter().zip(by_rule.iter_mut()).zip(&self.ids)
+        {
             let scope_ok = if *kind == Kind::Alert {
                 let sc = &self.scopes[alert_index];
                 alert_index += 1;
@@ -220,7 +253,7 @@ impl Classifier {
             }
             if rules::evaluate_into(rule, rule_entries, &mut words, evidence) {
                 let label = Label {
-                    id: rule.id.clone(),
+                    id: Cow::Borrowed(id),
                     evidence: evidence
                         .iter()
                         .take(MAX_EVIDENCE)
@@ -238,8 +271,11 @@ impl Classifier {
     }
 
     fn in_scope(&self, s: &AlertScope, c: &Classification, doc: &Doc<'_>) -> bool {
-        (s.topics.is_empty() || c.topics.iter().any(|l| s.topics.contains(&l.id)))
-            && (s.parties.is_empty() || c.parties.iter().any(|l| s.parties.contains(&l.id)))
+        let any = |wanted: &[String], got: &[Label]| {
+            wanted.is_empty() || got.iter().any(|l| wanted.iter().any(|w| *w == l.id))
+        };
+        any(&s.topics, &c.topics)
+            && any(&s.parties, &c.parties)
             && (s.feeds.is_empty() || doc.feed.is_some_and(|f| s.feeds.iter().any(|x| x == f)))
     }
 
@@ -250,7 +286,7 @@ impl Classifier {
         };
         let (start, end) = n.original_range(orig, h.start as usize, h.end as usize);
         Evidence {
-            term: self.matcher.terms()[h.term as usize].raw.clone(),
+            term: Cow::Borrowed(self.terms[h.term as usize]),
             field: h.field,
             start,
             end,

@@ -65,7 +65,7 @@ fn classify_one(classifier: &Classifier, input: &Input, explain: bool) -> Value 
         let ev = |labels: &[Label]| -> Value {
             let mut m = Map::new();
             for l in labels {
-                m.insert(l.id.clone(), json!(l.evidence));
+                m.insert(l.id.to_string(), json!(l.evidence));
             }
             Value::Object(m)
         };

@@ -19,7 +19,7 @@ impl Serialize for OutLabels<'_> {
         s.collect_seq(
             self.0
                 .iter()
-                .map(|l| (l.id.as_str(), OutEvidence(&l.evidence))),
+                .map(|l| (l.id.as_ref(), OutEvidence(&l.evidence))),
         )
     }
 }
@@ -29,7 +29,7 @@ impl Serialize for OutEvidence<'_> {
         s.collect_seq(
             self.0
                 .iter()
-                .map(|e| (e.term.as_str(), e.field as u8, e.start, e.end)),
+                .map(|e| (e.term.as_ref(), e.field as u8, e.start, e.end)),
         )
     }
 }
@@ -81,7 +81,7 @@ pub fn decode(json: &str, title: &str, body: &str) -> Classification {
     let labels = |list: Vec<LabelRow>| -> Vec<Label> {
         list.into_iter()
             .map(|(id, ev)| Label {
-                id,
+                id: id.into(),
                 evidence: ev
                     .into_iter()
                     .map(|(term, field, start, end)| {
@@ -91,7 +91,7 @@ pub fn decode(json: &str, title: &str, body: &str) -> Classification {
                             (Field::Body, body)
                         };
                         Evidence {
-                            term,
+                            term: term.into(),
                             field,
                             start,
                             end,
@@ -151,7 +151,7 @@ mod tests {
         let title = "Talks in Muscat".to_string();
         let body = "التخصيب \"quoted\" text".to_string();
         let ev = |term: &str, field, start, end, src: &str| Evidence {
-            term: term.into(),
+            term: term.to_string().into(),
             field,
             start,
             end,

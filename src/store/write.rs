@@ -218,7 +218,7 @@ pub(super) fn ingest(c: &Connection, batch: Prepared) -> Result<IngestReport, St
         for a in &item.labels.alerts {
             fire.execute(params![id.0, a.id, to_ts(now), quiet])?;
             report.fired.push(FiredAlert {
-                alert: a.id.clone(),
+                alert: a.id.to_string(),
                 item: id,
                 fired_at: now,
                 quiet,
