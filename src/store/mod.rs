@@ -47,7 +47,31 @@ pub enum StoreError {
 }
 
 type Reply = Box<dyn FnOnce(Option<&StoreError>) + Send>;
-type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
+type Job = Box<dyn FnOnce(&Connection, &mut Deferred) -> (bool, Reply) + Send>;
+
+/// What a group's writes leave for the end of its transaction, after their
+/// savepoints: full-text entries. FTS5 writes its pending terms out as a new
+/// segment at every savepoint, so entries added inside each write's savepoint
+/// made a segment per feed (and merges of them); added at the end of the group,
+/// they make one. A write that fails takes its entries back with it.
+#[derive(Default)]
+pub(super) struct Deferred {
+    /// (item id, search key) for `items_fts`.
+    pub(super) fts: Vec<(i64, String)>,
+}
+
+impl Deferred {
+    fn flush(&mut self, c: &Connection) -> Result<(), StoreError> {
+        if self.fts.is_empty() {
+            return Ok(());
+        }
+        let mut fts = c.prepare_cached("INSERT INTO items_fts (rowid, key) VALUES (?1, ?2)")?;
+        for (id, key) in self.fts.drain(..) {
+            fts.execute(rusqlite::params![id, key])?;
+        }
+        Ok(())
+    }
+}
 
 /// A handle on the store; cheap to clone, shared by every task that writes.
 #[derive(Clone)]
@@ -113,9 +137,18 @@ impl Store {
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
     {
+        self.submit_deferring(move |conn, _| f(conn))
+    }
+
+    /// As `submit`, for a write that leaves work for the end of the group.
+    fn submit_deferring<R, F>(&self, f: F) -> Pending<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection, &mut Deferred) -> Result<R, StoreError> + Send + 'static,
+    {
         let (tx, rx) = oneshot::channel();
-        let job: Job = Box::new(move |conn| {
-            let result = f(conn);
+        let job: Job = Box::new(move |conn, deferred| {
+            let result = f(conn, deferred);
             let ok = result.is_ok();
             let reply: Reply = Box::new(move |commit_err| {
                 let _ = tx.send(match commit_err {
@@ -136,7 +169,7 @@ impl Store {
     /// only writes: call it from a blocking context for large batches.
     pub fn ingest(&self, batch: IngestBatch) -> Pending<IngestReport> {
         let prepared = write::prepare(batch);
-        self.submit(move |c| write::ingest(c, prepared))
+        self.submit_deferring(move |c, d| write::ingest(c, d, prepared))
     }
 
     /// Makes sure every configured feed has its row, and updates changed URLs.
@@ -248,21 +281,32 @@ fn run_group(conn: &mut Connection, batch: Vec<Job>) -> GroupResult {
             return Err((e, failed));
         }
     };
+    let mut deferred = Deferred::default();
     // A group of one needs no savepoint: its transaction is its own (and
     // savepoints cost a copy of every page a job touches first).
     if batch.len() == 1 {
         let Some(job) = batch.into_iter().next() else {
             return Ok(Vec::new());
         };
-        let (ok, reply) = job(&tx);
-        let done = if ok { tx.commit() } else { tx.rollback() };
-        return match done {
-            Ok(()) => Ok(vec![reply]),
-            Err(e) => Err((StoreError::from(e), vec![reply])),
+        let (ok, reply) = job(&tx, &mut deferred);
+        if !ok {
+            return match tx.rollback() {
+                Ok(()) => Ok(vec![reply]),
+                Err(e) => Err((StoreError::from(e), vec![reply])),
+            };
+        }
+        return match deferred.flush(&tx) {
+            Ok(()) => match tx.commit() {
+                Ok(()) => Ok(vec![reply]),
+                Err(e) => Err((StoreError::from(e), vec![reply])),
+            },
+            // Dropping the transaction rolls it back.
+            Err(e) => Err((e, vec![reply])),
         };
     }
     let mut replies = Vec::with_capacity(batch.len());
     for job in batch {
+        let mark = deferred.fts.len();
         let sp = match tx.savepoint() {
             Ok(sp) => sp,
             Err(e) => {
@@ -270,7 +314,7 @@ fn run_group(conn: &mut Connection, batch: Vec<Job>) -> GroupResult {
                 return Err((e, replies));
             }
         };
-        let (ok, reply) = job(&sp);
+        let (ok, reply) = job(&sp, &mut deferred);
         if ok {
             if let Err(e) = sp.commit() {
                 let e = StoreError::from(e);
@@ -279,8 +323,12 @@ fn run_group(conn: &mut Connection, batch: Vec<Job>) -> GroupResult {
             }
         } else {
             drop(sp); // rolls back this job's writes only
+            deferred.fts.truncate(mark);
         }
         replies.push(reply);
+    }
+    if let Err(e) = deferred.flush(&tx) {
+        return Err((e, replies));
     }
     match tx.commit() {
         Ok(()) => Ok(replies),

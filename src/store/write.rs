@@ -147,7 +147,11 @@ pub(super) fn prepare(batch: IngestBatch) -> Prepared {
     }
 }
 
-pub(super) fn ingest(c: &Connection, batch: Prepared) -> Result<IngestReport, StoreError> {
+pub(super) fn ingest(
+    c: &Connection,
+    deferred: &mut super::Deferred,
+    batch: Prepared,
+) -> Result<IngestReport, StoreError> {
     let feed = feed_id(c, &batch.feed)?;
     let first_fetch: bool = c
         .prepare_cached("SELECT last_success IS NULL FROM feeds WHERE id = ?1")?
@@ -165,7 +169,6 @@ pub(super) fn ingest(c: &Connection, batch: Prepared) -> Result<IngestReport, St
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
     let mut tag = c.prepare_cached("INSERT INTO item_tags (item_id, tags) VALUES (?1, ?2)")?;
-    let mut fts = c.prepare_cached("INSERT INTO items_fts (rowid, key) VALUES (?1, ?2)")?;
     let mut fire = c.prepare_cached(
         "INSERT OR IGNORE INTO alerts_fired (item_id, alert, fired_at, quiet) VALUES (?1, ?2, ?3, ?4)",
     )?;
@@ -202,7 +205,7 @@ pub(super) fn ingest(c: &Connection, batch: Prepared) -> Result<IngestReport, St
         if !tags.is_empty() {
             tag.execute(params![id.0, tags])?;
         }
-        fts.execute(params![id.0, fts_key])?;
+        deferred.fts.push((id.0, fts_key));
 
         let when = item.published.unwrap_or(item.fetched);
         let quiet = match batch.alerts {
