@@ -391,3 +391,56 @@ async fn writes_are_awaitable() {
         .unwrap();
     assert_eq!(r.new.len(), 1);
 }
+
+/// Writes queued together commit together, and one that fails takes none of
+/// the others down: they are run again one by one. The failure here is a
+/// trigger refusing one title; the writes are queued before any is awaited, so
+/// the writer finds several waiting and groups them.
+#[test]
+fn a_failing_write_spares_its_group() {
+    let (dir, store) = open();
+    let raw = rusqlite::Connection::open(dir.path().join("sub/marsad.db")).unwrap();
+    raw.execute_batch(
+        "CREATE TRIGGER refuse BEFORE INSERT ON items WHEN NEW.title = 'boom'
+         BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;",
+    )
+    .unwrap();
+    drop(raw);
+    for round in 0..5 {
+        let pending: Vec<_> = (0..8)
+            .map(|i| {
+                let title = if i == 3 {
+                    "boom".to_string()
+                } else {
+                    format!("r{round} item {i}")
+                };
+                let guid = format!("r{round}-{i}");
+                let text = format!("text of round {round} item {i} with words for search");
+                store.ingest(batch(
+                    &format!("f{i}"),
+                    vec![item(Some(&guid), None, &title, &text)],
+                ))
+            })
+            .collect();
+        for (i, p) in pending.into_iter().enumerate() {
+            let r = p.wait();
+            if i == 3 {
+                let e = r.expect_err("the refused write fails");
+                assert!(e.to_string().contains("refused by the test"), "{e}");
+            } else {
+                assert_eq!(r.unwrap().new.len(), 1, "round {round}, write {i}");
+            }
+        }
+    }
+    let reader = store.reader().unwrap();
+    assert_eq!(reader.count().unwrap(), 5 * 7);
+    // The survivors' search entries went in with them; the refused one's did not.
+    let found = reader
+        .items(&ItemQuery {
+            search: Some("words".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.len(), 5 * 7);
+    assert_eq!(reader.integrity_check().unwrap(), "ok");
+}

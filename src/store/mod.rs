@@ -1,8 +1,8 @@
 //! The local store: one SQLite file in WAL mode. A single writer thread owns the
 //! write connection and runs every write in an immediate transaction (several
-//! callers' writes are group-committed, each inside its own savepoint, so one
-//! failing write never takes the others down); a write is acknowledged only after
-//! its commit. Readers open their own connections (`Store::reader`).
+//! callers' writes are group-committed; if one fails, the others run again each
+//! in a transaction of its own, so one failing write never takes the others
+//! down); a write is acknowledged only after its commit. Readers open their own connections (`Store::reader`).
 
 mod canon;
 mod labels;
@@ -46,14 +46,66 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
 }
 
-type Reply = Box<dyn FnOnce(Option<&StoreError>) + Send>;
-type Job = Box<dyn FnOnce(&Connection, &mut Deferred) -> (bool, Reply) + Send>;
+/// A write queued for the writer. It may run twice: the writes of a group run
+/// together in one transaction, and when one of them fails the transaction is
+/// rolled back and each runs again in a transaction of its own, so one failing
+/// write never takes the others down (and the common case pays for no
+/// savepoints).
+trait Write: Send {
+    /// Runs the write in the current transaction; false when it failed.
+    fn run(&mut self, c: &Connection, deferred: &mut Deferred) -> bool;
+    /// Answers the caller once the transaction is over: `commit` is the error
+    /// that ended it, if any.
+    fn answer(self: Box<Self>, commit: Option<&StoreError>);
+}
 
-/// What a group's writes leave for the end of its transaction, after their
-/// savepoints: full-text entries. FTS5 writes its pending terms out as a new
-/// segment at every savepoint, so entries added inside each write's savepoint
-/// made a segment per feed (and merges of them); added at the end of the group,
-/// they make one. A write that fails takes its entries back with it.
+type Job = Box<dyn Write>;
+
+/// A write of `input`: `run` borrows it (and may run again), `finish` takes it
+/// with what the last run returned, after the commit.
+struct Task<I, M, R, F, G> {
+    input: I,
+    run: F,
+    finish: G,
+    done: Option<Result<M, StoreError>>,
+    tx: oneshot::Sender<Result<R, StoreError>>,
+}
+
+impl<I, M, R, F, G> Write for Task<I, M, R, F, G>
+where
+    I: Send,
+    M: Send,
+    R: Send,
+    F: Fn(&Connection, &mut Deferred, &I) -> Result<M, StoreError> + Send,
+    G: FnOnce(I, M) -> R + Send,
+{
+    fn run(&mut self, c: &Connection, deferred: &mut Deferred) -> bool {
+        let r = (self.run)(c, deferred, &self.input);
+        let ok = r.is_ok();
+        self.done = Some(r);
+        ok
+    }
+
+    fn answer(self: Box<Self>, commit: Option<&StoreError>) {
+        let Task {
+            input,
+            finish,
+            done,
+            tx,
+            ..
+        } = *self;
+        let _ = tx.send(match (commit, done) {
+            (Some(e), _) => Err(StoreError::Commit(e.to_string())),
+            (None, Some(Ok(m))) => Ok(finish(input, m)),
+            (None, Some(Err(e))) => Err(e),
+            (None, None) => Err(StoreError::Closed),
+        });
+    }
+}
+
+/// What a group's writes leave for the end of its transaction: full-text
+/// entries. FTS5 writes its pending terms out as a new segment at every
+/// savepoint and commit, so they are added once per group, in one go.
 #[derive(Default)]
 pub(super) struct Deferred {
     /// (item id, search key) for `items_fts`.
@@ -131,32 +183,32 @@ impl Store {
         Reader::open(&self.path)
     }
 
-    /// Runs `f` in the writer, inside a transaction; the result arrives after commit.
+    /// Runs `f` in the writer, inside a transaction; the result arrives after
+    /// commit. `f` may run twice (see `Write`).
     fn submit<R, F>(&self, f: F) -> Pending<R>
     where
         R: Send + 'static,
-        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+        F: Fn(&Connection) -> Result<R, StoreError> + Send + 'static,
     {
-        self.submit_deferring(move |conn, _| f(conn))
+        self.submit_task((), move |c, _, _: &()| f(c), |_, r| r)
     }
 
-    /// As `submit`, for a write that leaves work for the end of the group.
-    fn submit_deferring<R, F>(&self, f: F) -> Pending<R>
+    /// Queues a write of `input` (see `Task`).
+    fn submit_task<I, M, R, F, G>(&self, input: I, run: F, finish: G) -> Pending<R>
     where
+        I: Send + 'static,
+        M: Send + 'static,
         R: Send + 'static,
-        F: FnOnce(&Connection, &mut Deferred) -> Result<R, StoreError> + Send + 'static,
+        F: Fn(&Connection, &mut Deferred, &I) -> Result<M, StoreError> + Send + 'static,
+        G: FnOnce(I, M) -> R + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
-        let job: Job = Box::new(move |conn, deferred| {
-            let result = f(conn, deferred);
-            let ok = result.is_ok();
-            let reply: Reply = Box::new(move |commit_err| {
-                let _ = tx.send(match commit_err {
-                    Some(e) => Err(StoreError::Commit(e.to_string())),
-                    None => result,
-                });
-            });
-            (ok, reply)
+        let job: Job = Box::new(Task {
+            input,
+            run,
+            finish,
+            done: None,
+            tx,
         });
         // If the writer is gone the receiver yields Closed.
         let _ = self.jobs.send(job);
@@ -169,7 +221,7 @@ impl Store {
     /// only writes: call it from a blocking context for large batches.
     pub fn ingest(&self, batch: IngestBatch) -> Pending<IngestReport> {
         let prepared = write::prepare(batch);
-        self.submit_deferring(move |c, d| write::ingest(c, d, prepared))
+        self.submit_task(prepared, write::ingest, write::report)
     }
 
     /// Makes sure every configured feed has its row, and updates changed URLs.
@@ -254,84 +306,58 @@ fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let replies = run_group(&mut conn, batch);
-        match replies {
-            Ok(replies) => replies.into_iter().for_each(|r| r(None)),
-            Err((e, replies)) => {
-                tracing::error!(error = %e, "store commit failed");
-                replies.into_iter().for_each(|r| r(Some(&e)));
-            }
-        }
+        run_group(&mut conn, batch);
         fit_cache(&conn, &mut cache_kib);
     }
 }
 
-type GroupResult = Result<Vec<Reply>, (StoreError, Vec<Reply>)>;
-
-fn run_group(conn: &mut Connection, batch: Vec<Job>) -> GroupResult {
-    let mut tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
-        Ok(tx) => tx,
-        Err(e) => {
-            let e = StoreError::from(e);
-            // Each job still owes its caller an answer.
-            let failed = batch
-                .into_iter()
-                .map(|_| -> Reply { Box::new(|_| {}) })
-                .collect();
-            return Err((e, failed));
+/// Runs a group of writes in one transaction and answers each; if one fails,
+/// runs them again one by one, each in its own transaction.
+fn run_group(conn: &mut Connection, mut batch: Vec<Job>) {
+    let failed = match together(conn, &mut batch) {
+        Ok(()) => None,
+        Err(Failed::Write) if batch.len() > 1 => {
+            for mut job in batch {
+                let failed = match together(conn, std::slice::from_mut(&mut job)) {
+                    Err(Failed::Store(e)) => Some(e),
+                    _ => None,
+                };
+                job.answer(failed.as_ref());
+            }
+            return;
         }
+        // A lone write that failed: rolled back, and its own error answers.
+        Err(Failed::Write) => None,
+        Err(Failed::Store(e)) => Some(e),
     };
-    let mut deferred = Deferred::default();
-    // A group of one needs no savepoint: its transaction is its own (and
-    // savepoints cost a copy of every page a job touches first).
-    if batch.len() == 1 {
-        let Some(job) = batch.into_iter().next() else {
-            return Ok(Vec::new());
-        };
-        let (ok, reply) = job(&tx, &mut deferred);
-        if !ok {
-            return match tx.rollback() {
-                Ok(()) => Ok(vec![reply]),
-                Err(e) => Err((StoreError::from(e), vec![reply])),
-            };
-        }
-        return match deferred.flush(&tx) {
-            Ok(()) => match tx.commit() {
-                Ok(()) => Ok(vec![reply]),
-                Err(e) => Err((StoreError::from(e), vec![reply])),
-            },
-            // Dropping the transaction rolls it back.
-            Err(e) => Err((e, vec![reply])),
-        };
+    if let Some(e) = &failed {
+        tracing::error!(error = %e, "store commit failed");
     }
-    let mut replies = Vec::with_capacity(batch.len());
     for job in batch {
-        let mark = deferred.fts.len();
-        let sp = match tx.savepoint() {
-            Ok(sp) => sp,
-            Err(e) => {
-                let e = StoreError::from(e);
-                return Err((e, replies));
-            }
-        };
-        let (ok, reply) = job(&sp, &mut deferred);
-        if ok {
-            if let Err(e) = sp.commit() {
-                let e = StoreError::from(e);
-                replies.push(reply);
-                return Err((e, replies));
-            }
-        } else {
-            drop(sp); // rolls back this job's writes only
-            deferred.fts.truncate(mark);
+        job.answer(failed.as_ref());
+    }
+}
+
+/// Why a transaction did not commit.
+enum Failed {
+    /// A write failed (its error is its answer); everything was rolled back.
+    Write,
+    /// The transaction itself failed.
+    Store(StoreError),
+}
+
+/// Runs `jobs` in one immediate transaction and commits; rolls back on failure.
+fn together(conn: &mut Connection, jobs: &mut [Job]) -> Result<(), Failed> {
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(|e| Failed::Store(e.into()))?;
+    let mut deferred = Deferred::default();
+    for job in jobs.iter_mut() {
+        if !job.run(&tx, &mut deferred) {
+            // Dropping the transaction rolls it back.
+            return Err(Failed::Write);
         }
-        replies.push(reply);
     }
-    if let Err(e) = deferred.flush(&tx) {
-        return Err((e, replies));
-    }
-    match tx.commit() {
-        Ok(()) => Ok(replies),
-        Err(e) => Err((StoreError::from(e), replies)),
-    }
+    deferred.flush(&tx).map_err(Failed::Store)?;
+    tx.commit().map_err(|e| Failed::Store(e.into()))
 }

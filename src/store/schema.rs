@@ -148,7 +148,8 @@ pub fn prepare(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
         tracing::warn!(%path, %mode, "the store could not switch to WAL");
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
-    // Savepoint sub-journals (one per grouped write) in memory, not temp files.
+    // Temporary tables and indexes (and any statement journal) in memory, not
+    // temp files.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     // Checkpoint the WAL less often: a page rewritten by several commits is
     // copied to the database once (the default, 1000 pages, checkpointed every

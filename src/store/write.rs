@@ -147,19 +147,41 @@ pub(super) fn prepare(batch: IngestBatch) -> Prepared {
     }
 }
 
+/// What an ingest wrote, by position in its batch: the rest of the report is
+/// built from the batch itself once the transaction has committed.
+pub(super) struct Ingested {
+    feed: FeedId,
+    seen: usize,
+    /// Index in the batch of each new item, with its id.
+    new: Vec<(usize, ItemId)>,
+    fired: Vec<FiredAlert>,
+}
+
+/// Writes a prepared batch. It only borrows the batch, so the writer can run it
+/// again in a transaction of its own if another write of its group failed.
 pub(super) fn ingest(
     c: &Connection,
     deferred: &mut super::Deferred,
-    batch: Prepared,
-) -> Result<IngestReport, StoreError> {
+    batch: &Prepared,
+) -> Result<Ingested, StoreError> {
+    let items = match &batch.items {
+        Ok(items) => items,
+        Err(e) => {
+            return Err(StoreError::Json(
+                <serde_json::Error as serde::de::Error>::custom(e),
+            ));
+        }
+    };
     let feed = feed_id(c, &batch.feed)?;
     let first_fetch: bool = c
         .prepare_cached("SELECT last_success IS NULL FROM feeds WHERE id = ?1")?
         .query_row([feed.0], |r| r.get(0))?;
     let now = Utc::now();
-    let mut report = IngestReport {
-        feed: Some(feed),
-        ..Default::default()
+    let mut out = Ingested {
+        feed,
+        seen: 0,
+        new: Vec::new(),
+        fired: Vec::new(),
     };
     // A duplicate (same guid in this feed, same canonical link or same content
     // hash, tombstones included) hits a unique index and is not inserted.
@@ -172,8 +194,7 @@ pub(super) fn ingest(
     let mut fire = c.prepare_cached(
         "INSERT OR IGNORE INTO alerts_fired (item_id, alert, fired_at, quiet) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    let items = batch.items?;
-    for p in items {
+    for (i, p) in items.iter().enumerate() {
         let PreparedItem {
             item,
             canon,
@@ -198,14 +219,14 @@ pub(super) fn ingest(
             labels,
         ])?;
         if inserted == 0 {
-            report.seen += 1;
+            out.seen += 1;
             continue;
         }
         let id = ItemId(c.last_insert_rowid());
         if !tags.is_empty() {
             tag.execute(params![id.0, tags])?;
         }
-        deferred.fts.push((id.0, fts_key));
+        deferred.fts.push((id.0, fts_key.clone()));
 
         let when = item.published.unwrap_or(item.fetched);
         let quiet = match batch.alerts {
@@ -220,7 +241,7 @@ pub(super) fn ingest(
         };
         for a in &item.labels.alerts {
             fire.execute(params![id.0, a.id, to_ts(now), quiet])?;
-            report.fired.push(FiredAlert {
+            out.fired.push(FiredAlert {
                 alert: a.id.to_string(),
                 item: id,
                 fired_at: now,
@@ -228,7 +249,28 @@ pub(super) fn ingest(
                 acknowledged: false,
             });
         }
-        report.new.push(StoredItem {
+        out.new.push((i, id));
+    }
+    if !out.new.is_empty() {
+        c.prepare_cached("UPDATE feeds SET items = items + ?2 WHERE id = ?1")?
+            .execute(params![feed.0, out.new.len() as i64])?;
+    }
+    if let Some(f) = &batch.fetch {
+        record_fetch(c, feed, f, out.new.len(), out.seen)?;
+    }
+    Ok(out)
+}
+
+/// The report of a committed ingest: its new items, moved out of the batch.
+pub(super) fn report(batch: Prepared, done: Ingested) -> IngestReport {
+    let mut new = Vec::with_capacity(done.new.len());
+    let mut wanted = done.new.into_iter().peekable();
+    for (i, p) in batch.items.into_iter().flatten().enumerate() {
+        let Some((_, id)) = wanted.next_if(|(j, _)| *j == i) else {
+            continue;
+        };
+        let item = p.item;
+        new.push(StoredItem {
             id,
             feed: batch.feed.name.clone(),
             source: item.source,
@@ -242,14 +284,12 @@ pub(super) fn ingest(
             labels: item.labels,
         });
     }
-    if !report.new.is_empty() {
-        c.prepare_cached("UPDATE feeds SET items = items + ?2 WHERE id = ?1")?
-            .execute(params![feed.0, report.new.len() as i64])?;
+    IngestReport {
+        feed: Some(done.feed),
+        new,
+        seen: done.seen,
+        fired: done.fired,
     }
-    if let Some(f) = batch.fetch {
-        record_fetch(c, feed, &f, report.new.len(), report.seen)?;
-    }
-    Ok(report)
 }
 
 fn record_fetch(
