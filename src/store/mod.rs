@@ -11,7 +11,7 @@ mod schema;
 mod write;
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use rusqlite::Connection;
 use tokio::sync::oneshot;
@@ -109,7 +109,7 @@ where
 #[derive(Default)]
 pub(super) struct Deferred {
     /// (item id, search key) for `items_fts`.
-    pub(super) fts: Vec<(i64, String)>,
+    pub(super) fts: Vec<(i64, Arc<str>)>,
 }
 
 impl Deferred {
@@ -119,7 +119,7 @@ impl Deferred {
         }
         let mut fts = c.prepare_cached("INSERT INTO items_fts (rowid, key) VALUES (?1, ?2)")?;
         for (id, key) in self.fts.drain(..) {
-            fts.execute(rusqlite::params![id, key])?;
+            fts.execute(rusqlite::params![id, &*key])?;
         }
         Ok(())
     }

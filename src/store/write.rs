@@ -106,7 +106,8 @@ pub(super) struct PreparedItem {
     item: NewItem,
     canon: Option<String>,
     hash: [u8; 16],
-    fts_key: String,
+    /// Shared with the writer's end-of-group full-text insert (no copy there).
+    fts_key: std::sync::Arc<str>,
     labels: String,
     tags: String,
 }
@@ -132,7 +133,7 @@ pub(super) fn prepare(batch: IngestBatch) -> Prepared {
             Ok(PreparedItem {
                 canon: item.link.as_deref().and_then(canonical_link),
                 hash: hash_normalized(&title, &text),
-                fts_key: crate::text::search::index_key_normalized(&[&title, &text]),
+                fts_key: crate::text::search::index_key_normalized(&[&title, &text]).into(),
                 labels: super::labels::encode(&item.labels)?,
                 tags: super::labels::tags(&item.labels),
                 item,
