@@ -68,16 +68,22 @@ struct Task<I, M, R, F, G> {
     run: F,
     finish: G,
     done: Option<Result<M, StoreError>>,
-    tx: oneshot::Sender<Result<R, StoreError>>,
+    tx: oneshot::Sender<Answer<R>>,
 }
+
+/// What the writer sends back: the write's last step, which the caller runs on
+/// its own thread. Building the answer from the input, and dropping the input
+/// (allocated on the caller's side), are then kept off the writer's thread,
+/// which is the one every write waits on.
+type Answer<R> = Box<dyn FnOnce() -> Result<R, StoreError> + Send>;
 
 impl<I, M, R, F, G> Write for Task<I, M, R, F, G>
 where
-    I: Send,
-    M: Send,
-    R: Send,
+    I: Send + 'static,
+    M: Send + 'static,
+    R: Send + 'static,
     F: Fn(&Connection, &mut Deferred, &I) -> Result<M, StoreError> + Send,
-    G: FnOnce(I, M) -> R + Send,
+    G: FnOnce(I, M) -> R + Send + 'static,
 {
     fn run(&mut self, c: &Connection, deferred: &mut Deferred) -> bool {
         let r = (self.run)(c, deferred, &self.input);
@@ -94,12 +100,13 @@ where
             tx,
             ..
         } = *self;
-        let _ = tx.send(match (commit, done) {
-            (Some(e), _) => Err(StoreError::Commit(e.to_string())),
+        let commit = commit.map(|e| StoreError::Commit(e.to_string()));
+        let _ = tx.send(Box::new(move || match (commit, done) {
+            (Some(e), _) => Err(e),
             (None, Some(Ok(m))) => Ok(finish(input, m)),
             (None, Some(Err(e))) => Err(e),
             (None, None) => Err(StoreError::Closed),
-        });
+        }));
     }
 }
 
@@ -133,11 +140,13 @@ pub struct Store {
 }
 
 /// A write under way: `.wait()` blocks for it, `.await` waits asynchronously.
-pub struct Pending<R>(oneshot::Receiver<Result<R, StoreError>>);
+pub struct Pending<R>(oneshot::Receiver<Answer<R>>);
 
 impl<R> Pending<R> {
     pub fn wait(self) -> Result<R, StoreError> {
-        self.0.blocking_recv().unwrap_or(Err(StoreError::Closed))
+        self.0
+            .blocking_recv()
+            .map_or(Err(StoreError::Closed), |a| a())
     }
 }
 
@@ -148,7 +157,7 @@ where
     type Output = Result<R, StoreError>;
     type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.0.await.unwrap_or(Err(StoreError::Closed)) })
+        Box::pin(async move { self.0.await.map_or(Err(StoreError::Closed), |a| a()) })
     }
 }
 
