@@ -10,6 +10,7 @@ pub mod opml;
 pub mod parse;
 pub mod poller;
 pub mod schedule;
+pub mod workers;
 
 use chrono::{DateTime, Utc};
 

@@ -15,6 +15,7 @@ use tokio_util::task::TaskTracker;
 
 use super::fetch::{FetchError, Fetched, Fetcher, Validators};
 use super::schedule::{self, Hints, Outcome};
+use super::workers::Workers;
 use super::{PollOutcome, decode, parse};
 use crate::config::{FeedConfig, FeedLocation, Settings};
 use crate::model::NewItem;
@@ -126,6 +127,8 @@ pub struct Collector {
     global: Arc<Semaphore>,
     /// Feeds parsed and classified at once (one per core).
     cpu: Arc<Semaphore>,
+    /// The threads that parse and classify them.
+    workers: Workers,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
 }
 
@@ -135,6 +138,7 @@ impl Collector {
         pipeline: Arc<Pipeline>,
         store: Store,
     ) -> anyhow::Result<Collector> {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(Collector {
             clock: Clock::new(),
             fetcher: Fetcher::new(settings.timeout, settings.max_body)?,
@@ -144,9 +148,8 @@ impl Collector {
                 settings.concurrency.saturating_mul(2).max(2),
             )),
             global: Arc::new(Semaphore::new(settings.concurrency.max(1))),
-            cpu: Arc::new(Semaphore::new(
-                std::thread::available_parallelism().map_or(2, |n| n.get()),
-            )),
+            cpu: Arc::new(Semaphore::new(cores)),
+            workers: Workers::new(cores)?,
             hosts: Mutex::new(HashMap::new()),
             settings: settings.clone(),
         })
@@ -217,12 +220,15 @@ impl Collector {
                 // No more feeds parsed at once than there are cores: more only
                 // adds threads fighting over them (and the store's writer).
                 let cpu = self.cpu.clone().acquire_owned().await.ok()?;
-                let joined = tokio::task::spawn_blocking(move || {
-                    let settled = settle(&pipeline, &store, backfill, &m, attempted, Ok(f), clock);
-                    drop(cpu);
-                    settled
-                })
-                .await;
+                let joined = self
+                    .workers
+                    .run(move || {
+                        let settled =
+                            settle(&pipeline, &store, backfill, &m, attempted, Ok(f), clock);
+                        drop(cpu);
+                        settled
+                    })
+                    .await;
                 match joined {
                     Ok(s) => s,
                     Err(e) => settle(
