@@ -263,7 +263,10 @@ impl Fetcher {
             return Err(FetchError::TooLarge(self.max_body));
         }
         // Decompressed bytes: reqwest decodes gzip and brotli before the stream.
-        let mut body = BytesMut::new();
+        // Sized from Content-Length when given (at most 4 MiB up front): the
+        // body is then copied once instead of at every doubling.
+        let expected = resp.content_length().unwrap_or(0).min(4 << 20) as usize;
+        let mut body = BytesMut::with_capacity(expected);
         let mut stream = resp.bytes_stream();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| self.net(e))?;

@@ -153,9 +153,11 @@ pub(super) fn prepare(batch: IngestBatch) -> Prepared {
 pub(super) struct Ingested {
     feed: FeedId,
     seen: usize,
-    /// Index in the batch of each new item, with its id.
-    new: Vec<(usize, ItemId)>,
-    fired: Vec<FiredAlert>,
+    /// Index in the batch of each new item, with its id and whether its alerts
+    /// fired quietly.
+    new: Vec<(usize, ItemId, bool)>,
+    /// When the alerts fired.
+    now: DateTime<Utc>,
 }
 
 /// Writes a prepared batch. It only borrows the batch, so the writer can run it
@@ -182,7 +184,7 @@ pub(super) fn ingest(
         feed,
         seen: 0,
         new: Vec::new(),
-        fired: Vec::new(),
+        now,
     };
     // A duplicate (same guid in this feed, same canonical link or same content
     // hash, tombstones included) hits a unique index and is not inserted.
@@ -242,15 +244,8 @@ pub(super) fn ingest(
         };
         for a in &item.labels.alerts {
             fire.execute(params![id.0, a.id, to_ts(now), quiet])?;
-            out.fired.push(FiredAlert {
-                alert: a.id.to_string(),
-                item: id,
-                fired_at: now,
-                quiet,
-                acknowledged: false,
-            });
         }
-        out.new.push((i, id));
+        out.new.push((i, id, quiet));
     }
     if !out.new.is_empty() {
         c.prepare_cached("UPDATE feeds SET items = items + ?2 WHERE id = ?1")?
@@ -265,12 +260,21 @@ pub(super) fn ingest(
 /// The report of a committed ingest: its new items, moved out of the batch.
 pub(super) fn report(batch: Prepared, done: Ingested) -> IngestReport {
     let mut new = Vec::with_capacity(done.new.len());
+    let mut fired = Vec::new();
     let mut wanted = done.new.into_iter().peekable();
     for (i, p) in batch.items.into_iter().flatten().enumerate() {
-        let Some((_, id)) = wanted.next_if(|(j, _)| *j == i) else {
+        let Some((_, id, quiet)) = wanted.next_if(|(j, _, _)| *j == i) else {
             continue;
         };
         let item = p.item;
+        // Every alert of a new item fired (and was recorded) in the transaction.
+        fired.extend(item.labels.alerts.iter().map(|a| FiredAlert {
+            alert: a.id.to_string(),
+            item: id,
+            fired_at: done.now,
+            quiet,
+            acknowledged: false,
+        }));
         new.push(StoredItem {
             id,
             feed: batch.feed.name.clone(),
@@ -289,7 +293,7 @@ pub(super) fn report(batch: Prepared, done: Ingested) -> IngestReport {
         feed: Some(done.feed),
         new,
         seen: done.seen,
-        fired: done.fired,
+        fired,
     }
 }
 
