@@ -382,6 +382,38 @@ fn newer_schema_is_refused() {
     assert!(err.contains("newer than this marsad knows"), "{err}");
 }
 
+/// A new store is made with 16 KiB pages; a store made with SQLite's default
+/// 4 KiB pages keeps them and works as before.
+#[test]
+fn page_size_of_new_and_existing_stores() {
+    let page_size = |p: &std::path::Path| -> i64 {
+        rusqlite::Connection::open(p)
+            .unwrap()
+            .pragma_query_value(None, "page_size", |r| r.get(0))
+            .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("fresh.db");
+    drop(Store::open(&fresh).unwrap());
+    assert_eq!(page_size(&fresh), 16 * 1024);
+
+    let old = dir.path().join("old.db");
+    let conn = rusqlite::Connection::open(&old).unwrap();
+    conn.pragma_update(None, "page_size", 4096).unwrap();
+    conn.execute_batch("CREATE TABLE t (x); DROP TABLE t;")
+        .unwrap();
+    drop(conn);
+    assert_eq!(page_size(&old), 4096);
+    let store = Store::open(&old).unwrap();
+    let r = store
+        .ingest(batch("a", vec![item(Some("1"), None, "title", "body")]))
+        .wait()
+        .unwrap();
+    assert_eq!(r.new.len(), 1);
+    drop(store);
+    assert_eq!(page_size(&old), 4096);
+}
+
 #[tokio::test]
 async fn writes_are_awaitable() {
     let (_d, store) = open();
