@@ -8,7 +8,8 @@
 //! - `text`: pure text functions: HTML to text, sanitize, normalize, search keys.
 //! - `classify`: topics, parties and alerts from the config's rules. Pure.
 //! - `alert`: what fired alerts do (bell, notification, command) and flood control.
-//! - `feeds`: fetching, decoding and parsing feeds; the Tokio poller.
+//! - `feeds`: fetching, decoding and parsing feeds; the Tokio poller and the
+//!   worker threads that parse and classify what it fetches.
 //! - `pipeline`: the one path from an incoming item to a storable one.
 //! - `store`: the SQLite store: one writer thread, readers, migrations.
 //! - `seeds`: importing the seed documents of `seeds/`.
