@@ -47,6 +47,12 @@ pub fn restore(bdsm: bool) {
 fn install_panic_hook(bdsm: bool) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // A worker's panic is caught and reported as its feed's error while the
+        // dashboard carries on: it goes to the log, not over the screen.
+        if crate::feeds::workers::is_worker_thread() {
+            tracing::error!(panic = %info, "a worker caught a panic");
+            return;
+        }
         restore(bdsm);
         previous(info);
     }));

@@ -17,6 +17,18 @@ type Job = Box<dyn FnOnce() + Send>;
 /// step is about 1.25 times less CPU under contention; 10 is about a tenth).
 const NICENESS: i32 = 10;
 
+/// The workers' thread names start with this.
+const THREAD_NAME: &str = "marsad-worker";
+
+/// Whether the calling thread is one of the workers. A panic there (a hostile
+/// feed tripping the parser) is caught and becomes that feed's error, so the
+/// dashboard's panic hook leaves the terminal alone for it.
+pub fn is_worker_thread() -> bool {
+    std::thread::current()
+        .name()
+        .is_some_and(|n| n.starts_with(THREAD_NAME))
+}
+
 /// A fixed set of worker threads fed from one queue. Dropping it lets the
 /// threads finish what is queued and exit.
 pub struct Workers {
@@ -31,7 +43,7 @@ impl Workers {
         for i in 0..n.max(1) {
             let rx = rx.clone();
             std::thread::Builder::new()
-                .name(format!("marsad-worker-{i}"))
+                .name(format!("{THREAD_NAME}-{i}"))
                 .spawn(move || {
                     lower_priority();
                     loop {
@@ -103,6 +115,13 @@ mod tests {
         // Both workers still take jobs.
         let (a, b) = tokio::join!(w.run(|| 1), w.run(|| 2));
         assert_eq!((a, b), (Ok(1), Ok(2)));
+    }
+
+    #[tokio::test]
+    async fn workers_know_they_are_workers() {
+        let w = Workers::new(1).expect("threads");
+        assert_eq!(w.run(is_worker_thread).await, Ok(true));
+        assert!(!is_worker_thread());
     }
 
     #[cfg(target_os = "linux")]
