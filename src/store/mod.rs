@@ -143,6 +143,17 @@ pub struct Store {
 pub struct Pending<R>(oneshot::Receiver<Answer<R>>);
 
 impl<R> Pending<R> {
+    /// A write that failed before it reached the writer.
+    fn failed(e: StoreError) -> Pending<R>
+    where
+        R: 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let answer: Answer<R> = Box::new(move || Err(e));
+        let _ = tx.send(answer);
+        Pending(rx)
+    }
+
     pub fn wait(self) -> Result<R, StoreError> {
         self.0
             .blocking_recv()
@@ -229,8 +240,10 @@ impl Store {
     /// search key) are computed here, on the caller's thread, so the one writer
     /// only writes: call it from a blocking context for large batches.
     pub fn ingest(&self, batch: IngestBatch) -> Pending<IngestReport> {
-        let prepared = write::prepare(batch);
-        self.submit_task(prepared, write::ingest, write::report)
+        match write::prepare(batch) {
+            Ok(prepared) => self.submit_task(prepared, write::ingest, write::report),
+            Err(e) => Pending::failed(e.into()),
+        }
     }
 
     /// Makes sure every configured feed has its row, and updates changed URLs.

@@ -115,14 +115,15 @@ pub(super) struct PreparedItem {
 /// A batch ready for the writer.
 pub(super) struct Prepared {
     feed: FeedRef,
-    items: Result<Vec<PreparedItem>, serde_json::Error>,
+    items: Vec<PreparedItem>,
     fetch: Option<FetchRecord>,
     alerts: AlertPolicy,
 }
 
 /// Computes what the writer needs for each item (canonical link, content hash,
-/// search key, labels as JSON): the CPU part of an ingest.
-pub(super) fn prepare(batch: IngestBatch) -> Prepared {
+/// search key, labels as JSON): the CPU part of an ingest. Labels that cannot
+/// be encoded fail here, on the caller's thread, before the writer sees them.
+pub(super) fn prepare(batch: IngestBatch) -> Result<Prepared, serde_json::Error> {
     let items = batch
         .items
         .into_iter()
@@ -139,13 +140,13 @@ pub(super) fn prepare(batch: IngestBatch) -> Prepared {
                 item,
             })
         })
-        .collect();
-    Prepared {
+        .collect::<Result<_, serde_json::Error>>()?;
+    Ok(Prepared {
         feed: batch.feed,
         items,
         fetch: batch.fetch,
         alerts: batch.alerts,
-    }
+    })
 }
 
 /// What an ingest wrote, by position in its batch: the rest of the report is
@@ -167,14 +168,6 @@ pub(super) fn ingest(
     deferred: &mut super::Deferred,
     batch: &Prepared,
 ) -> Result<Ingested, StoreError> {
-    let items = match &batch.items {
-        Ok(items) => items,
-        Err(e) => {
-            return Err(StoreError::Json(
-                <serde_json::Error as serde::de::Error>::custom(e),
-            ));
-        }
-    };
     let feed = feed_id(c, &batch.feed)?;
     let first_fetch: bool = c
         .prepare_cached("SELECT last_success IS NULL FROM feeds WHERE id = ?1")?
@@ -197,7 +190,7 @@ pub(super) fn ingest(
     let mut fire = c.prepare_cached(
         "INSERT OR IGNORE INTO alerts_fired (item_id, alert, fired_at, quiet) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for (i, p) in items.iter().enumerate() {
+    for (i, p) in batch.items.iter().enumerate() {
         let PreparedItem {
             item,
             canon,
@@ -262,7 +255,7 @@ pub(super) fn report(batch: Prepared, done: Ingested) -> IngestReport {
     let mut new = Vec::with_capacity(done.new.len());
     let mut fired = Vec::new();
     let mut wanted = done.new.into_iter().peekable();
-    for (i, p) in batch.items.into_iter().flatten().enumerate() {
+    for (i, p) in batch.items.into_iter().enumerate() {
         let Some((_, id, quiet)) = wanted.next_if(|(j, _, _)| *j == i) else {
             continue;
         };
