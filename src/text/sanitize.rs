@@ -4,7 +4,7 @@
 
 /// Removes everything from `s` that could act on a terminal or reorder text.
 pub fn sanitize(s: &str) -> String {
-    if !s.chars().any(acts) {
+    if is_clean(s) {
         return s.to_owned();
     }
     let mut out = String::with_capacity(s.len());
@@ -35,8 +35,32 @@ pub fn sanitize(s: &str) -> String {
 /// As [`sanitize`], for text the caller owns: clean text (the usual case) is
 /// handed back as it is, without a copy.
 pub fn sanitize_owned(s: String) -> String {
-    if s.chars().any(acts) { sanitize(&s) } else { s }
+    if is_clean(&s) { s } else { sanitize(&s) }
 }
+
+/// Whether no character of `s` [`acts`]. Looked for byte by byte: such a
+/// character is an ASCII control or starts with 0xC2 (C1 controls), 0xE2 (line
+/// and paragraph separators, bidi controls), 0xEF (BOM, annotation marks) or
+/// 0xF3 (tag characters); only from the first such byte on are characters
+/// decoded. Clean text, Arabic or Latin, is passed over without decoding.
+fn is_clean(s: &str) -> bool {
+    match s.bytes().position(|b| SUSPECT[usize::from(b)]) {
+        // A suspect byte is ASCII or starts a character: a char boundary.
+        Some(i) => !s.get(i..).is_some_and(|rest| rest.chars().any(acts)),
+        None => true,
+    }
+}
+
+/// The bytes [`is_clean`] stops at.
+const SUSPECT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = matches!(b as u8, 0..0x09 | 0x0b..0x20 | 0x7f | 0xc2 | 0xe2 | 0xef | 0xf3);
+        b += 1;
+    }
+    t
+};
 
 /// Whether `sanitize` changes or removes `c` (or what follows it).
 fn acts(c: char) -> bool {
@@ -133,6 +157,25 @@ mod tests {
         assert_eq!(sanitize("a\u{9b}31mb"), "ab");
         assert_eq!(sanitize("a\u{1b}[31مb"), "aمb");
         assert_eq!(sanitize("tag\u{E0041}\u{E007F}s"), "tags");
+    }
+
+    #[test]
+    fn byte_scan_agrees_with_acts_on_every_character() {
+        // The whole BMP, the tag block and the edges of the other planes (every
+        // four-byte first byte).
+        let planes = (0..0x10000u32)
+            .chain(0xe0000..0xe0100)
+            .chain((1..=16u32).flat_map(|p| [p << 16, (p << 16) | 0xffff]));
+        for c in planes.filter_map(char::from_u32) {
+            for s in [format!("{c}"), format!("مسقط {c} x")] {
+                assert_eq!(
+                    super::is_clean(&s),
+                    !s.chars().any(super::acts),
+                    "U+{:04X}",
+                    c as u32
+                );
+            }
+        }
     }
 
     mod props {
