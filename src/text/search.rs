@@ -10,17 +10,24 @@ const PROCLITICS: &[&str] = &[
     "ب", "ل", "ك",
 ];
 
-/// The letters proclitics start with.
-const PROCLITIC_FIRST: [char; 6] = ['و', 'ف', 'ب', 'ك', 'ل', 'ا'];
+/// The proclitics a word starting with `first` may begin with, in the order of
+/// [`PROCLITICS`] (longest first).
+fn proclitics_of(first: char) -> &'static [&'static str] {
+    match first {
+        'ا' => &["ال"],
+        'و' => &["وبال", "وكال", "وال", "ولل", "و"],
+        'ف' => &["فبال", "فكال", "فال", "فلل", "ف"],
+        'ب' => &["بال", "ب"],
+        'ك' => &["كال", "ك"],
+        'ل' => &["لل", "ل"],
+        _ => &[],
+    }
+}
 
 /// The word without its leading clitics, if what is left is a plausible word
 /// (three letters at least).
 fn stem(word: &str) -> Option<&str> {
-    // Most words are passed over without trying the list.
-    if !word.starts_with(PROCLITIC_FIRST) {
-        return None;
-    }
-    PROCLITICS.iter().find_map(|p| {
+    proclitics_of(word.chars().next()?).iter().find_map(|p| {
         word.strip_prefix(p)
             .filter(|rest| rest.chars().nth(2).is_some())
     })
@@ -89,8 +96,18 @@ mod tests {
     }
 
     #[test]
-    fn proclitics_start_with_their_letters() {
-        assert!(PROCLITICS.iter().all(|p| p.starts_with(PROCLITIC_FIRST)));
+    fn proclitics_by_first_letter() {
+        let mut listed = 0;
+        for first in "اوفبكلمهجabc ".chars() {
+            let expected: Vec<&str> = PROCLITICS
+                .iter()
+                .copied()
+                .filter(|p| p.starts_with(first))
+                .collect();
+            assert_eq!(proclitics_of(first), expected, "{first}");
+            listed += expected.len();
+        }
+        assert_eq!(listed, PROCLITICS.len(), "every proclitic has its letter");
         assert_eq!(stem("والمفاوضات"), Some("مفاوضات"));
         assert_eq!(
             stem("وبالك"),
