@@ -88,6 +88,12 @@ pub struct NewItem {
     pub date_is_fetch_time: bool,
     pub fetched: DateTime<Utc>,
     pub labels: Classification,
+    /// The store's keys for this title and text, when the pipeline computed
+    /// them from the normalized text it classified; the store computes them
+    /// itself when there are none. Whoever changes `title` or `text` afterwards
+    /// clears them (the store catches a change of length, not every change).
+    #[serde(skip)]
+    pub keys: Option<crate::store::ItemKeys>,
 }
 
 /// An item as the store keeps it.

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::classify::{Classifier, Doc};
 use crate::model::NewItem;
+use crate::store::ItemKeys;
 use crate::text::{html::html_to_text, sanitize_owned};
 
 /// An item as a source delivers it, before any cleaning.
@@ -49,12 +50,16 @@ impl Pipeline {
         };
         let title = one_line_owned(sanitize_owned(title));
         let text = trim_owned(sanitize_owned(body));
-        let labels = self.classifier.classify(&Doc {
-            title: &title,
-            body: &text,
-            lang_hint,
-            feed: Some(feed),
-        });
+        // The store's keys from the same normalized text the classifier reads.
+        let (labels, keys) = self.classifier.classify_then(
+            &Doc {
+                title: &title,
+                body: &text,
+                lang_hint,
+                feed: Some(feed),
+            },
+            |t, b| ItemKeys::new(&title, &text, &t.key, &b.key),
+        );
         let clean = |s: Option<String>| {
             s.map(|s| one_line_owned(sanitize_owned(s)))
                 .filter(|s| !s.is_empty())
@@ -69,6 +74,7 @@ impl Pipeline {
             title,
             text,
             labels,
+            keys: Some(keys),
         }
     }
 }
@@ -112,6 +118,25 @@ pub fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_the_stores_own() {
+        let config = crate::config::Config::builtin();
+        let pipeline = Pipeline::new(Classifier::new(&config).expect("builtin rules"));
+        let item = pipeline.process(
+            Incoming {
+                title: "<b>التَّخْصِيب</b> في  مسقط".into(),
+                body: "<p>Iran's   talks\u{0640}</p><p>وبالهجوم</p>".into(),
+                html: true,
+                ..Incoming::default()
+            },
+            "feed",
+            None,
+            Utc::now(),
+        );
+        assert_eq!(item.keys, Some(ItemKeys::of(&item.title, &item.text)));
+        assert!(item.keys.is_some_and(|k| k.fit(&item.title, &item.text)));
+    }
 
     #[test]
     fn owned_forms_equal_the_borrowing_ones() {

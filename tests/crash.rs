@@ -36,6 +36,7 @@ fn new_item(guid: &str) -> NewItem {
         text,
         published: Some(Utc::now()),
         date_is_fetch_time: false,
+        keys: None,
         fetched: Utc::now(),
         labels: Classification {
             lang: "ar".into(),

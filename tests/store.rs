@@ -16,6 +16,7 @@ fn item(guid: Option<&str>, link: Option<&str>, title: &str, text: &str) -> NewI
         text: text.into(),
         published: Some(Utc.with_ymd_and_hms(2026, 2, 6, 12, 0, 0).unwrap()),
         date_is_fetch_time: false,
+        keys: None,
         fetched: Utc::now(),
         labels: Classification {
             lang: "ar".into(),

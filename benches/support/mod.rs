@@ -128,6 +128,7 @@ pub fn item(i: usize) -> NewItem {
         text,
         published: Some(when),
         date_is_fetch_time: false,
+        keys: None,
         fetched: when,
         labels,
     }

@@ -161,19 +161,30 @@ impl Classifier {
     }
 
     pub fn classify(&self, doc: &Doc<'_>) -> Classification {
+        self.classify_then(doc, |_, _| ()).0
+    }
+
+    /// [`Classifier::classify`], then `then` on the normalized title and body
+    /// it matched against (for what else is computed from them, such as the
+    /// store's keys), without normalizing them again.
+    pub fn classify_then<T>(
+        &self,
+        doc: &Doc<'_>,
+        then: impl FnOnce(&Normalized, &Normalized) -> T,
+    ) -> (Classification, T) {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
             Ok(mut scratch) => {
                 let Scratch { title, body, work } = &mut *scratch;
                 title.reset(doc.title);
                 body.reset(doc.body);
-                self.classify_in(doc, title, body, work)
+                let c = self.classify_in(doc, title, body, work);
+                (c, then(title, body))
             }
-            Err(_) => self.classify_in(
-                doc,
-                &Normalized::new(doc.title),
-                &Normalized::new(doc.body),
-                &mut Work::default(),
-            ),
+            Err(_) => {
+                let (title, body) = (Normalized::new(doc.title), Normalized::new(doc.body));
+                let c = self.classify_in(doc, &title, &body, &mut Work::default());
+                (c, then(&title, &body))
+            }
         })
     }
 

@@ -1,6 +1,7 @@
 //! Keys that decide when two items are the same: the canonical form of a link
 //! (scheme and host case folded, fragment and tracking parameters removed) and a
-//! hash of the normalized content.
+//! hash of the normalized content; and the item's full-text search key, made
+//! from the same normalized text.
 
 use url::Url;
 
@@ -82,6 +83,40 @@ pub(super) fn hash_normalized(title: &str, text: &str) -> [u8; 16] {
     let mut out = [0u8; 16];
     out.copy_from_slice(&h.finalize().as_bytes()[..16]);
     out
+}
+
+/// What the store deduplicates and indexes an item by, computed from its
+/// normalized title and text: a content hash and the full-text search key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemKeys {
+    pub hash: [u8; 16],
+    pub search: std::sync::Arc<str>,
+    /// Lengths of the title and text the keys were made from.
+    of: (usize, usize),
+}
+
+impl ItemKeys {
+    /// The keys of a title and text already normalized (`title` and `text` are
+    /// the texts they came from).
+    pub fn new(title: &str, text: &str, title_key: &str, text_key: &str) -> ItemKeys {
+        ItemKeys {
+            hash: hash_normalized(title_key, text_key),
+            search: crate::text::search::index_key_normalized(&[title_key, text_key]).into(),
+            of: (title.len(), text.len()),
+        }
+    }
+
+    /// The keys of a title and text.
+    pub fn of(title: &str, text: &str) -> ItemKeys {
+        let (t, x) = (crate::text::normalize(title), crate::text::normalize(text));
+        ItemKeys::new(title, text, &t, &x)
+    }
+
+    /// Whether these can be the keys of this title and text (made from texts
+    /// of their lengths).
+    pub fn fit(&self, title: &str, text: &str) -> bool {
+        self.of == (title.len(), text.len())
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use std::sync::{Arc, mpsc};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-pub use canon::{canonical_link, content_hash};
+pub use canon::{ItemKeys, canonical_link, content_hash};
 pub use read::{AlertRow, DashRow, FeedState, ItemQuery, Reader, Summary};
 pub use write::{AlertPolicy, FeedRef, FetchRecord, IngestBatch, IngestReport};
 

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
-use super::canon::{canonical_link, hash_normalized};
+use super::canon::ItemKeys;
+use super::canon::canonical_link;
 use crate::model::{FeedId, FiredAlert, ItemId, NewItem, StoredItem};
 
 /// Names a feed (or the seeds pseudo-feed) in the store.
@@ -127,14 +128,16 @@ pub(super) fn prepare(batch: IngestBatch) -> Result<Prepared, serde_json::Error>
     let items = batch
         .items
         .into_iter()
-        .map(|item| {
-            // Each text normalized once, for both the content hash and the search key.
-            let title = crate::text::normalize(&item.title);
-            let text = crate::text::normalize(&item.text);
+        .map(|mut item| {
+            // The pipeline's keys, if they are this title's and text's.
+            let keys = match item.keys.take() {
+                Some(k) if k.fit(&item.title, &item.text) => k,
+                _ => ItemKeys::of(&item.title, &item.text),
+            };
             Ok(PreparedItem {
                 canon: item.link.as_deref().and_then(canonical_link),
-                hash: hash_normalized(&title, &text),
-                fts_key: crate::text::search::index_key_normalized(&[&title, &text]).into(),
+                hash: keys.hash,
+                fts_key: keys.search,
                 labels: super::labels::encode(&item.labels)?,
                 tags: super::labels::tags(&item.labels),
                 item,

@@ -5,13 +5,16 @@
 
 use super::normalize;
 
+/// The proclitics, longest first: what [`proclitics_of`] lists by letter (and
+/// is checked against).
+#[cfg(test)]
 const PROCLITICS: &[&str] = &[
     "وبال", "وكال", "فبال", "فكال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال", "و", "ف",
     "ب", "ل", "ك",
 ];
 
 /// The proclitics a word starting with `first` may begin with, in the order of
-/// [`PROCLITICS`] (longest first).
+/// `PROCLITICS` (longest first).
 fn proclitics_of(first: char) -> &'static [&'static str] {
     match first {
         'ا' => &["ال"],
