@@ -40,8 +40,9 @@ pub struct Evidence {
     pub field: Field,
     pub start: usize,
     pub end: usize,
-    /// The matched text as it stands in the item.
-    pub text: String,
+    /// The matched text as it stands in the item (borrowed from the term when
+    /// it is written just like it, as most matches are).
+    pub text: Cow<'static, str>,
 }
 
 /// A topic, party or alert an item was given, and why.

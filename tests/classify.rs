@@ -308,7 +308,7 @@ mod props {
                     };
                     prop_assert!(e.start <= e.end && e.end <= field.len());
                     prop_assert!(field.is_char_boundary(e.start) && field.is_char_boundary(e.end));
-                    prop_assert_eq!(&field[e.start..e.end], e.text.as_str());
+                    prop_assert_eq!(&field[e.start..e.end], e.text.as_ref());
                 }
             }
         }

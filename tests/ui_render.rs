@@ -44,7 +44,7 @@ fn detail_item() -> StoredItem {
             field,
             start,
             end: start + needle.len(),
-            text: needle.into(),
+            text: needle.to_string().into(),
         }
     };
     StoredItem {

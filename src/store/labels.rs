@@ -95,7 +95,7 @@ pub fn decode(json: &str, title: &str, body: &str) -> Classification {
                             field,
                             start,
                             end,
-                            text: src.get(start..end).unwrap_or_default().to_string(),
+                            text: src.get(start..end).unwrap_or_default().to_string().into(),
                         }
                     })
                     .collect(),
@@ -155,7 +155,7 @@ mod tests {
             field,
             start,
             end,
-            text: src[start..end].to_string(),
+            text: src[start..end].to_string().into(),
         };
         let c = Classification {
             lang: "en".into(),

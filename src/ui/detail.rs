@@ -36,7 +36,7 @@ fn labels(kind: &str, list: &[Label], name: impl Fn(&str) -> String) -> Option<S
             // Each matched word once, in the order first seen.
             let mut terms: Vec<&str> = Vec::new();
             for e in &l.evidence {
-                if !terms.contains(&e.text.as_str()) {
+                if !terms.contains(&e.text.as_ref()) {
                     terms.push(&e.text);
                 }
             }
