@@ -2,15 +2,17 @@
 //! filters and the dashboard read), and its evidence as compact JSON in the
 //! item's row. The evidence keeps term, field and offsets; the matched text is
 //! taken back from the stored title or body on reading, so it is not stored
-//! twice. Rows written before this format (full `Classification` JSON) still read.
+//! twice, and neither is a term written just as the text it matched (most
+//! are): it is stored empty and read back as that text. Rows written before this format (full `Classification` JSON) still read.
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Classification, Evidence, Field, Label};
 
 /// Labels as stored: `[[id, [[term, field, start, end], ...]], ...]`, with
-/// field 0 for the title and 1 for the body. Serialized straight from the
-/// model, without building a copy of it.
+/// field 0 for the title and 1 for the body, and term `""` when it is the
+/// matched text itself. Serialized straight from the model, without building a
+/// copy of it.
 struct OutLabels<'a>(&'a [Label]);
 struct OutEvidence<'a>(&'a [Evidence]);
 
@@ -26,11 +28,14 @@ impl Serialize for OutLabels<'_> {
 
 impl Serialize for OutEvidence<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(
-            self.0
-                .iter()
-                .map(|e| (e.term.as_ref(), e.field as u8, e.start, e.end)),
-        )
+        s.collect_seq(self.0.iter().map(|e| {
+            let term = if e.term == e.text {
+                ""
+            } else {
+                e.term.as_ref()
+            };
+            (term, e.field as u8, e.start, e.end)
+        }))
     }
 }
 
@@ -90,12 +95,18 @@ pub fn decode(json: &str, title: &str, body: &str) -> Classification {
                         } else {
                             (Field::Body, body)
                         };
+                        let text = src.get(start..end).unwrap_or_default().to_string();
                         Evidence {
-                            term: term.into(),
+                            // Empty: the term is written as the text it matched.
+                            term: if term.is_empty() {
+                                text.clone().into()
+                            } else {
+                                term.into()
+                            },
                             field,
                             start,
                             end,
-                            text: src.get(start..end).unwrap_or_default().to_string().into(),
+                            text: text.into(),
                         }
                     })
                     .collect(),
@@ -180,6 +191,11 @@ mod tests {
         let (c, title, body) = sample();
         let json = encode(&c).unwrap();
         assert!(json.len() < serde_json::to_string(&c).unwrap().len() / 2);
+        assert!(
+            json.contains(r#"["",0,9,15]"#),
+            "a term as written is not stored: {json}"
+        );
+        assert!(json.contains("تخصيب"), "another is: {json}");
         assert_eq!(decode(&json, &title, &body), c);
     }
 
