@@ -90,7 +90,7 @@ pub(super) fn hash_normalized(title: &str, text: &str) -> [u8; 16] {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemKeys {
     pub hash: [u8; 16],
-    pub search: std::sync::Arc<str>,
+    pub search: String,
     /// Lengths of the title and text the keys were made from.
     of: (usize, usize),
 }
@@ -101,7 +101,7 @@ impl ItemKeys {
     pub fn new(title: &str, text: &str, title_key: &str, text_key: &str) -> ItemKeys {
         ItemKeys {
             hash: hash_normalized(title_key, text_key),
-            search: crate::text::search::index_key_normalized(&[title_key, text_key]).into(),
+            search: crate::text::search::index_key_normalized(&[title_key, text_key]),
             of: (title.len(), text.len()),
         }
     }

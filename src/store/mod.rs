@@ -115,8 +115,9 @@ where
 /// savepoint and commit, so they are added once per group, in one go.
 #[derive(Default)]
 pub(super) struct Deferred {
-    /// (item id, search key) for `items_fts`.
-    pub(super) fts: Vec<(i64, Arc<str>)>,
+    /// (item id, the batch's texts, where its search key lies in them) for
+    /// `items_fts`.
+    pub(super) fts: Vec<(i64, Arc<str>, write::Span)>,
 }
 
 impl Deferred {
@@ -125,8 +126,8 @@ impl Deferred {
             return Ok(());
         }
         let mut fts = c.prepare_cached("INSERT INTO items_fts (rowid, key) VALUES (?1, ?2)")?;
-        for (id, key) in self.fts.drain(..) {
-            fts.execute(rusqlite::params![id, &*key])?;
+        for (id, texts, key) in self.fts.drain(..) {
+            fts.execute(rusqlite::params![id, key.of(&texts)])?;
         }
         Ok(())
     }
