@@ -311,7 +311,13 @@ pub(super) fn ingest(
 /// The report of a committed ingest: its new items, moved out of the batch.
 pub(super) fn report(batch: Prepared, done: Ingested) -> IngestReport {
     let mut new = Vec::with_capacity(done.new.len());
-    let mut fired = Vec::new();
+    let mut fired = Vec::with_capacity(
+        done.new
+            .iter()
+            .filter_map(|&(i, ..)| batch.items.get(i))
+            .map(|p| p.item.labels.alerts.len())
+            .sum(),
+    );
     let mut wanted = done.new.into_iter().peekable();
     for (i, p) in batch.items.into_iter().enumerate() {
         let Some((_, id, quiet)) = wanted.next_if(|(j, _, _)| *j == i) else {
