@@ -9,8 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
-use super::canon::ItemKeys;
-use super::canon::canonical_link;
+use super::canon::{ItemKeys, canonical_link};
 use crate::model::{FeedId, FiredAlert, ItemId, NewItem, StoredItem};
 
 /// Names a feed (or the seeds pseudo-feed) in the store.
@@ -128,13 +127,11 @@ struct Cols {
 
 /// A byte range of [`Prepared::texts`].
 #[derive(Clone, Copy)]
-pub(crate) struct Span(u32, u32);
+pub(crate) struct Span(usize, usize);
 
 impl Span {
     pub(crate) fn of(self, texts: &str) -> &str {
-        texts
-            .get(self.0 as usize..self.1 as usize)
-            .unwrap_or_default()
+        texts.get(self.0..self.1).unwrap_or_default()
     }
 }
 
@@ -166,7 +163,7 @@ pub(super) fn prepare(batch: IngestBatch) -> Result<Prepared, serde_json::Error>
     let mut put = |s: &str| {
         let start = texts.len();
         texts.push_str(s);
-        Span(start as u32, texts.len() as u32)
+        Span(start, texts.len())
     };
     let items = batch
         .items
@@ -198,10 +195,6 @@ pub(super) fn prepare(batch: IngestBatch) -> Result<Prepared, serde_json::Error>
             })
         })
         .collect::<Result<_, serde_json::Error>>()?;
-    if texts.len() > u32::MAX as usize {
-        // Spans are 32-bit; no feed body is allowed near 4 GiB.
-        return Err(serde::ser::Error::custom("batch too large for one write"));
-    }
     Ok(Prepared {
         texts: texts.into(),
         feed: batch.feed,
