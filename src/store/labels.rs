@@ -3,7 +3,8 @@
 //! item's row. The evidence keeps term, field and offsets; the matched text is
 //! taken back from the stored title or body on reading, so it is not stored
 //! twice, and neither is a term written just as the text it matched (most
-//! are): it is stored empty and read back as that text. Rows written before this format (full `Classification` JSON) still read.
+//! are): it is stored empty and read back as that text. Rows written before
+//! this format (full `Classification` JSON) still read.
 
 use serde::{Deserialize, Serialize};
 

@@ -5,16 +5,8 @@
 
 use super::normalize;
 
-/// The proclitics, longest first: what [`proclitics_of`] lists by letter (and
-/// is checked against).
-#[cfg(test)]
-const PROCLITICS: &[&str] = &[
-    "وبال", "وكال", "فبال", "فكال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال", "و", "ف",
-    "ب", "ل", "ك",
-];
-
-/// The proclitics a word starting with `first` may begin with, in the order of
-/// `PROCLITICS` (longest first).
+/// The proclitics a word starting with `first` may begin with, longest first
+/// (the whole list is in the tests, which check this table against it).
 fn proclitics_of(first: char) -> &'static [&'static str] {
     match first {
         'ا' => &["ال"],
@@ -85,6 +77,12 @@ pub fn fts_query(input: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The proclitics, longest first.
+    const PROCLITICS: &[&str] = &[
+        "وبال", "وكال", "فبال", "فكال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال", "و",
+        "ف", "ب", "ل", "ك",
+    ];
 
     #[test]
     fn index_holds_stems() {
