@@ -477,3 +477,75 @@ fn a_failing_write_spares_its_group() {
     assert_eq!(found.len(), 5 * 7);
     assert_eq!(reader.integrity_check().unwrap(), "ok");
 }
+
+/// Commits in the store's WAL so far: frames of the current WAL (its salts)
+/// that end a transaction.
+fn wal_commits(store: &Store) -> usize {
+    let mut wal_path = store.path().as_os_str().to_owned();
+    wal_path.push("-wal");
+    let wal = std::fs::read(wal_path).unwrap_or_default();
+    if wal.len() < 32 {
+        return 0;
+    }
+    let be = |b: &[u8]| u32::from_be_bytes(b.try_into().unwrap());
+    let page = be(&wal[8..12]) as usize;
+    let salts = &wal[16..24];
+    wal[32..]
+        .chunks_exact(24 + page)
+        .filter(|f| &f[8..16] == salts && be(&f[4..8]) != 0)
+        .count()
+}
+
+/// While polls are on their way (`Store::expect`), the writer waits a little
+/// for their writes and commits them together: a write queued alone is held
+/// until the others, queued a moment later, join it in one commit.
+#[test]
+fn expected_writes_share_a_commit() {
+    let (_d, store) = open();
+    store
+        .ingest(batch("warm", vec![item(Some("w"), None, "warm", "up")]))
+        .wait()
+        .unwrap();
+    let before = wal_commits(&store);
+    let mut coming: Vec<_> = (0..8).map(|_| store.expect()).collect();
+    let mut pending = Vec::new();
+    for i in 0..8 {
+        pending.push(store.ingest(batch(
+            &format!("f{i}"),
+            vec![item(Some(&format!("g{i}")), None, &format!("t{i}"), "b")],
+        )));
+        // The write is queued: its announcement ends, as in the poller.
+        coming.pop();
+        if i == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+    for p in pending {
+        assert_eq!(p.wait().unwrap().new.len(), 1);
+    }
+    assert_eq!(wal_commits(&store) - before, 1, "eight writes, one commit");
+}
+
+/// A write announced and never made (a cancelled fetch) holds nothing up for
+/// long, and a write that is not an ingest (what a keypress changes) waits for
+/// nothing at all.
+#[test]
+fn writes_announced_and_never_made_hold_nothing_up() {
+    let (_d, store) = open();
+    let _never: Vec<_> = (0..32).map(|_| store.expect()).collect();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let s = store.clone();
+    std::thread::spawn(move || {
+        let r = s
+            .ingest(batch("a", vec![item(Some("1"), None, "t", "b")]))
+            .wait()
+            .map(|r| r.new.len());
+        let m = s.mark_read(vec![ItemId(1)], true).wait();
+        let _ = tx.send((r, m));
+    });
+    let (r, m) = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the writes complete");
+    assert_eq!(r.unwrap(), 1);
+    assert_eq!(m.unwrap(), 1);
+}

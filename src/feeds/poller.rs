@@ -121,8 +121,13 @@ pub struct Collector {
     pipeline: Arc<Pipeline>,
     store: Store,
     settings: Settings,
-    /// Feeds between fetch start and commit (bounds memory).
+    /// Feeds between the start of their fetch and the hand-over of their
+    /// write to the store.
     in_flight: Arc<Semaphore>,
+    /// Feeds between the end of their fetch and their commit. With `in_flight`
+    /// this bounds memory; apart from it, a feed waiting for its commit does not
+    /// hold back the next fetch.
+    queued: Arc<Semaphore>,
     /// Requests on the network at once.
     global: Arc<Semaphore>,
     /// Feeds parsed and classified at once (one per core).
@@ -145,6 +150,9 @@ impl Collector {
             pipeline,
             store,
             in_flight: Arc::new(Semaphore::new(
+                settings.concurrency.saturating_mul(2).max(2),
+            )),
+            queued: Arc::new(Semaphore::new(
                 settings.concurrency.saturating_mul(2).max(2),
             )),
             global: Arc::new(Semaphore::new(settings.concurrency.max(1))),
@@ -194,7 +202,9 @@ impl Collector {
     /// Polls one feed and stores what it brought; `None` when cancelled before
     /// anything was written.
     pub async fn poll(&self, mem: &FeedMemory, cancel: &CancellationToken) -> Option<PollResult> {
-        let _slot = self.in_flight.clone().acquire_owned().await.ok()?;
+        let slot = self.in_flight.clone().acquire_owned().await.ok()?;
+        // The store's writer may wait a little for this poll's write.
+        let expected = self.store.expect();
         let attempted = self.clock.now();
         let fetched = {
             let host = self.host_limit(&mem.location);
@@ -208,8 +218,9 @@ impl Collector {
                 r = fetch => r?,
             }
         };
+        let queued = self.queued.clone().acquire_owned().await.ok()?;
         // Parsing, the pipeline and the store's key computation are CPU work:
-        // on the blocking pool for a body, inline for a 304 or an error.
+        // on the worker threads for a body, inline for a 304 or an error.
         let backfill = self.settings.alert_backfill;
         let clock = self.clock;
         let settled = match fetched {
@@ -252,6 +263,9 @@ impl Collector {
                 clock,
             ),
         };
+        // The write is queued: the next fetch may start.
+        drop(expected);
+        drop(slot);
         // Once handed to the writer the write completes, cancelled or not.
         let (new, fired, seen, error) = match settled.pending.await {
             Ok(r) => (r.new, r.fired, r.seen, settled.error),
@@ -262,6 +276,7 @@ impl Collector {
                 Some(format!("the store refused the poll: {e}")),
             ),
         };
+        drop(queued);
         Some(PollResult {
             new_count: new.len(),
             outcome: PollOutcome {
