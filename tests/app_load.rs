@@ -24,6 +24,7 @@ fn store_of(n: usize) -> (tempfile::TempDir, Store) {
             items: (0..n).map(synthetic::item).collect(),
             fetch: None,
             alerts: AlertPolicy::Quiet,
+            keep_items: false,
         })
         .wait()
         .unwrap();

@@ -75,6 +75,7 @@ fn child(path: &str, run: &str) {
                         items: guids.iter().map(|g| new_item(g)).collect(),
                         fetch: None,
                         alerts: AlertPolicy::Quiet,
+                        keep_items: true,
                     };
                     store.ingest(batch).wait().expect("ingest");
                     let mut line = String::new();

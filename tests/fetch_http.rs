@@ -76,7 +76,7 @@ impl Env {
     async fn poll1(&self, f: &FeedConfig) -> PollResult {
         let mem = self.memory(std::slice::from_ref(f)).await.remove(0);
         self.collector
-            .poll(&mem, &CancellationToken::new())
+            .poll(&mem, &CancellationToken::new(), true)
             .await
             .unwrap()
     }
@@ -532,7 +532,7 @@ async fn cancelled_poll_writes_nothing() {
     let cancel = CancellationToken::new();
     let c = cancel.clone();
     let collector = e.collector.clone();
-    let task = tokio::spawn(async move { collector.poll(&mem, &c).await });
+    let task = tokio::spawn(async move { collector.poll(&mem, &c, true).await });
     cancel.cancel();
     assert!(task.await.unwrap().is_none());
     assert_eq!(e.state("hang").last_attempt, None);

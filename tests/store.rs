@@ -44,6 +44,7 @@ fn batch(feed: &str, items: Vec<NewItem>) -> IngestBatch {
         alerts: AlertPolicy::Live {
             backfill: std::time::Duration::from_secs(86400),
         },
+        keep_items: true,
     }
 }
 
@@ -548,4 +549,34 @@ fn writes_announced_and_never_made_hold_nothing_up() {
         .expect("the writes complete");
     assert_eq!(r.unwrap(), 1);
     assert_eq!(m.unwrap(), 1);
+}
+
+/// A batch that does not keep its items gets a report that counts them and
+/// still lists the alerts they fired; the items are stored all the same.
+#[test]
+fn a_batch_without_its_items_back_counts_them() {
+    let (_d, store) = open();
+    let mut b = batch(
+        "a",
+        vec![
+            item(Some("1"), None, "one", "first body"),
+            item(Some("2"), None, "two", "second body"),
+        ],
+    );
+    b.keep_items = false;
+    let r = store.ingest(b).wait().unwrap();
+    assert_eq!((r.added, r.new.len(), r.seen), (2, 0, 0));
+    assert_eq!(r.fired.len(), 2, "each item's muscat alert");
+    assert!(r.fired.iter().all(|f| f.alert == "muscat"));
+    let mut again = batch("a", vec![item(Some("1"), None, "one", "first body")]);
+    again.keep_items = false;
+    let r = store.ingest(again).wait().unwrap();
+    assert_eq!((r.added, r.seen), (0, 1));
+    let kept = store
+        .ingest(batch("a", vec![item(Some("3"), None, "three", "third")]))
+        .wait()
+        .unwrap();
+    assert_eq!((kept.added, kept.new.len()), (1, 1));
+    assert_eq!(kept.new[0].title, "three");
+    assert_eq!(store.reader().unwrap().count().unwrap(), 3);
 }

@@ -157,6 +157,7 @@ pub fn store(n: usize) -> PathBuf {
             items: chunk.iter().map(|i| item(*i)).collect(),
             fetch: None,
             alerts: AlertPolicy::Quiet,
+            keep_items: false,
         }));
     }
     for p in pending {

@@ -46,8 +46,9 @@ pub fn import(ctx: &Context, store: &Store, dir: Option<&Path>) -> anyhow::Resul
             items,
             fetch: None,
             alerts: AlertPolicy::Quiet,
+            keep_items: false,
         })
         .wait()
         .context("storing the seeds")?;
-    Ok((report.new.len(), report.seen))
+    Ok((report.added, report.seen))
 }

@@ -200,8 +200,14 @@ impl Collector {
     }
 
     /// Polls one feed and stores what it brought; `None` when cancelled before
-    /// anything was written.
-    pub async fn poll(&self, mem: &FeedMemory, cancel: &CancellationToken) -> Option<PollResult> {
+    /// anything was written. Without `keep_items` the result counts the new
+    /// items and does not hold them (see [`IngestBatch::keep_items`]).
+    pub async fn poll(
+        &self,
+        mem: &FeedMemory,
+        cancel: &CancellationToken,
+        keep_items: bool,
+    ) -> Option<PollResult> {
         let slot = self.in_flight.clone().acquire_owned().await.ok()?;
         // The store's writer may wait a little for this poll's write.
         let expected = self.store.expect();
@@ -221,7 +227,10 @@ impl Collector {
         let queued = self.queued.clone().acquire_owned().await.ok()?;
         // Parsing, the pipeline and the store's key computation are CPU work:
         // on the worker threads for a body, inline for a 304 or an error.
-        let backfill = self.settings.alert_backfill;
+        let storing = Storing {
+            backfill: self.settings.alert_backfill,
+            keep_items,
+        };
         let clock = self.clock;
         let settled = match fetched {
             Ok(f) if f.status != 304 => {
@@ -235,7 +244,7 @@ impl Collector {
                     .workers
                     .run(move || {
                         let settled =
-                            settle(&pipeline, &store, backfill, &m, attempted, Ok(f), clock);
+                            settle(&pipeline, &store, storing, &m, attempted, Ok(f), clock);
                         drop(cpu);
                         settled
                     })
@@ -245,7 +254,7 @@ impl Collector {
                     Err(e) => settle(
                         &self.pipeline,
                         &self.store,
-                        backfill,
+                        storing,
                         mem,
                         attempted,
                         Err(FetchError::Network(format!("the parser failed: {e}"))),
@@ -256,7 +265,7 @@ impl Collector {
             other => settle(
                 &self.pipeline,
                 &self.store,
-                backfill,
+                storing,
                 mem,
                 attempted,
                 other,
@@ -267,9 +276,10 @@ impl Collector {
         drop(expected);
         drop(slot);
         // Once handed to the writer the write completes, cancelled or not.
-        let (new, fired, seen, error) = match settled.pending.await {
-            Ok(r) => (r.new, r.fired, r.seen, settled.error),
+        let (added, new, fired, seen, error) = match settled.pending.await {
+            Ok(r) => (r.added, r.new, r.fired, r.seen, settled.error),
             Err(e) => (
+                0,
                 Vec::new(),
                 Vec::new(),
                 0,
@@ -278,7 +288,7 @@ impl Collector {
         };
         drop(queued);
         Some(PollResult {
-            new_count: new.len(),
+            new_count: added,
             outcome: PollOutcome {
                 feed: mem.feed.name.clone(),
                 finished: self.clock.now(),
@@ -312,12 +322,20 @@ struct Settled {
     moved_to: Option<String>,
 }
 
+/// How a poll's items are stored: when their alerts ring, and whether the
+/// store gives them back.
+#[derive(Debug, Clone, Copy)]
+struct Storing {
+    backfill: Duration,
+    keep_items: bool,
+}
+
 /// Turns a fetch's result into one store transaction: items (decoded, parsed,
 /// through the pipeline), fetch record and next due time.
 fn settle(
     pipeline: &Pipeline,
     store: &Store,
-    backfill: Duration,
+    storing: Storing,
     mem: &FeedMemory,
     attempted: DateTime<Utc>,
     fetched: Result<Fetched, FetchError>,
@@ -381,7 +399,10 @@ fn settle(
         },
         items,
         fetch: Some(record),
-        alerts: AlertPolicy::Live { backfill },
+        alerts: AlertPolicy::Live {
+            backfill: storing.backfill,
+        },
+        keep_items: storing.keep_items,
     });
     Settled {
         pending,
@@ -414,8 +435,8 @@ fn record(attempted: DateTime<Utc>, f: &Fetched) -> FetchRecord {
 impl Collector {
     /// Polls `feeds` once each, concurrently within the limits; results in the
     /// order they finished. Without `keep_items` the new items themselves are
-    /// dropped as each poll ends (only their count is kept), so memory does not
-    /// grow with the number of items.
+    /// not kept (only their count), so memory does not grow with the number of
+    /// items.
     pub async fn poll_all(
         self: &Arc<Self>,
         feeds: Vec<FeedMemory>,
@@ -429,10 +450,7 @@ impl Collector {
             let tx = tx.clone();
             let cancel = cancel.clone();
             tracker.spawn(async move {
-                if let Some(mut r) = me.poll(&mem, &cancel).await {
-                    if !keep_items {
-                        r.outcome.new = Vec::new();
-                    }
+                if let Some(r) = me.poll(&mem, &cancel, keep_items).await {
                     let _ = tx.send(r);
                 }
             });
@@ -479,7 +497,7 @@ impl Collector {
                 let done = done_tx.clone();
                 let cancel = cancel.clone();
                 tracker.spawn(async move {
-                    let r = me.poll(&mem, &cancel).await;
+                    let r = me.poll(&mem, &cancel, true).await;
                     let _ = done.send((mem.feed.name.clone(), r));
                 });
             }
