@@ -114,59 +114,17 @@ pub(super) fn sync_feeds(c: &Connection, feeds: &[FeedRef]) -> Result<(), StoreE
 /// An item with its keys and serialized labels, computed on the caller's thread
 /// so the single writer only writes.
 pub(super) struct PreparedItem {
-    /// The item as the report gives it back, or what the writer needs of it.
-    item: Kept,
+    /// What the writer reads besides the texts: the item's dates and the ids of
+    /// the alerts it fires.
+    published: Option<DateTime<Utc>>,
+    date_is_fetch_time: bool,
+    fetched: DateTime<Utc>,
+    alerts: Vec<Cow<'static, str>>,
+    /// The whole item, for the report, when the batch keeps its items.
+    item: Option<Box<NewItem>>,
     hash: [u8; 16],
     /// Where each text the writer binds lies in the batch's `texts`.
     cols: Cols,
-}
-
-/// What a prepared batch keeps of an item: all of it, for the report, or
-/// (when the report only counts) what the writer reads besides the texts.
-enum Kept {
-    Whole(Box<NewItem>),
-    Bare {
-        published: Option<DateTime<Utc>>,
-        date_is_fetch_time: bool,
-        fetched: DateTime<Utc>,
-        alerts: Vec<Cow<'static, str>>,
-    },
-}
-
-impl Kept {
-    fn published(&self) -> Option<DateTime<Utc>> {
-        match self {
-            Kept::Whole(i) => i.published,
-            Kept::Bare { published, .. } => *published,
-        }
-    }
-
-    fn date_is_fetch_time(&self) -> bool {
-        match self {
-            Kept::Whole(i) => i.date_is_fetch_time,
-            Kept::Bare {
-                date_is_fetch_time, ..
-            } => *date_is_fetch_time,
-        }
-    }
-
-    fn fetched(&self) -> DateTime<Utc> {
-        match self {
-            Kept::Whole(i) => i.fetched,
-            Kept::Bare { fetched, .. } => *fetched,
-        }
-    }
-
-    /// The ids of the alerts the item fires.
-    fn alerts(&self) -> impl Iterator<Item = &str> {
-        let (whole, bare) = match self {
-            Kept::Whole(i) => (Some(&i.labels.alerts), None),
-            Kept::Bare { alerts, .. } => (None, Some(alerts)),
-        };
-        let whole = whole.into_iter().flatten().map(|a| a.id.as_ref());
-        let bare = bare.into_iter().flatten().map(|a| a.as_ref());
-        whole.chain(bare)
-    }
 }
 
 /// Byte ranges in [`Prepared::texts`].
@@ -205,7 +163,6 @@ pub(super) struct Prepared {
     items: Vec<PreparedItem>,
     fetch: Option<FetchRecord>,
     alerts: AlertPolicy,
-    keep_items: bool,
 }
 
 /// Computes what the writer needs for each item (canonical link, content hash,
@@ -248,20 +205,14 @@ pub(super) fn prepare(batch: IngestBatch) -> Result<Prepared, serde_json::Error>
                 tags: put(&super::labels::tags(&item.labels)),
                 search: put(&keys.search),
             };
-            let item = if keep {
-                Kept::Whole(Box::new(item))
-            } else {
-                Kept::Bare {
-                    published: item.published,
-                    date_is_fetch_time: item.date_is_fetch_time,
-                    fetched: item.fetched,
-                    alerts: item.labels.alerts.into_iter().map(|a| a.id).collect(),
-                }
-            };
             Ok(PreparedItem {
+                published: item.published,
+                date_is_fetch_time: item.date_is_fetch_time,
+                fetched: item.fetched,
+                alerts: item.labels.alerts.iter().map(|a| a.id.clone()).collect(),
+                item: keep.then(|| Box::new(item)),
                 hash: keys.hash,
                 cols,
-                item,
             })
         })
         .collect::<Result<_, serde_json::Error>>()?;
@@ -271,7 +222,6 @@ pub(super) fn prepare(batch: IngestBatch) -> Result<Prepared, serde_json::Error>
         items,
         fetch: batch.fetch,
         alerts: batch.alerts,
-        keep_items: keep,
     })
 }
 
@@ -318,7 +268,15 @@ pub(super) fn ingest(
     )?;
     let texts = &*batch.texts;
     for (i, p) in batch.items.iter().enumerate() {
-        let PreparedItem { item, hash, cols } = p;
+        let PreparedItem {
+            published,
+            date_is_fetch_time,
+            fetched,
+            alerts,
+            hash,
+            cols,
+            ..
+        } = p;
         let opt = |s: Option<Span>| s.map(|s| s.of(texts));
         let inserted = insert.execute(params![
             feed.0,
@@ -330,9 +288,9 @@ pub(super) fn ingest(
             cols.title.of(texts),
             cols.text.of(texts),
             cols.lang.of(texts),
-            item.published().map(to_ts),
-            item.date_is_fetch_time(),
-            to_ts(item.fetched()),
+            published.map(to_ts),
+            *date_is_fetch_time,
+            to_ts(*fetched),
             cols.labels.of(texts),
         ])?;
         if inserted == 0 {
@@ -346,7 +304,7 @@ pub(super) fn ingest(
         }
         deferred.fts.push((id.0, batch.texts.clone(), cols.search));
 
-        let when = item.published().unwrap_or(item.fetched());
+        let when = published.unwrap_or(*fetched);
         let quiet = match batch.alerts {
             AlertPolicy::Quiet => true,
             AlertPolicy::Live { backfill } => {
@@ -357,7 +315,7 @@ pub(super) fn ingest(
                         .is_ok_and(|age| age > backfill)
             }
         };
-        for a in item.alerts() {
+        for a in alerts {
             fire.execute(params![id.0, a, to_ts(now), quiet])?;
         }
         out.new.push((i, id, quiet));
@@ -375,12 +333,13 @@ pub(super) fn ingest(
 /// The report of a committed ingest: its new items, moved out of the batch
 /// (or counted), and the alerts they fired.
 pub(super) fn report(batch: Prepared, done: Ingested) -> IngestReport {
-    let mut new = Vec::with_capacity(if batch.keep_items { done.new.len() } else { 0 });
+    let kept = batch.items.first().is_some_and(|p| p.item.is_some());
+    let mut new = Vec::with_capacity(if kept { done.new.len() } else { 0 });
     let mut fired = Vec::with_capacity(
         done.new
             .iter()
             .filter_map(|&(i, ..)| batch.items.get(i))
-            .map(|p| p.item.alerts().count())
+            .map(|p| p.alerts.len())
             .sum(),
     );
     let added = done.new.len();
@@ -390,14 +349,14 @@ pub(super) fn report(batch: Prepared, done: Ingested) -> IngestReport {
             continue;
         };
         // Every alert of a new item fired (and was recorded) in the transaction.
-        fired.extend(p.item.alerts().map(|a| FiredAlert {
+        fired.extend(p.alerts.iter().map(|a| FiredAlert {
             alert: a.to_string(),
             item: id,
             fired_at: done.now,
             quiet,
             acknowledged: false,
         }));
-        if let Kept::Whole(item) = p.item {
+        if let Some(item) = p.item {
             let item = *item;
             new.push(StoredItem {
                 id,
