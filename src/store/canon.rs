@@ -37,7 +37,11 @@ fn is_tracking(name: &str) -> bool {
 
 /// The canonical form of an http(s) link; `None` for anything else.
 pub fn canonical_link(link: &str) -> Option<String> {
-    let mut url = Url::parse(link.trim()).ok()?;
+    let link = link.trim();
+    if let Some(plain) = plain_link(link) {
+        return Some(plain.to_string());
+    }
+    let mut url = Url::parse(link).ok()?;
     if !matches!(url.scheme(), "http" | "https") {
         return None;
     }
@@ -56,6 +60,39 @@ pub fn canonical_link(link: &str) -> Option<String> {
         url.query_pairs_mut().clear().extend_pairs(kept);
     }
     Some(without_scheme(url))
+}
+
+/// The canonical form of a link that parsing would hand back as it is, less
+/// its scheme, found without parsing it: most links come from a feed parser
+/// that has already written them out in URL form. That is an `http://` or
+/// `https://` link in printable ASCII with a lowercase host name (letters,
+/// digits, `-`; not numeric at its end, not punycode), no user, port, query
+/// or fragment, and a path with no dot segments and nothing to escape. Any
+/// other link is parsed (the tests check both ways agree).
+fn plain_link(link: &str) -> Option<&str> {
+    let rest = link
+        .strip_prefix("http://")
+        .or_else(|| link.strip_prefix("https://"))?;
+    let (host, path) = rest.split_at(rest.find('/')?);
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && !l.starts_with("xn--")
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    let last = host.rsplit('.').next()?;
+    if !host.split('.').all(label_ok) || last.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let path_ok = path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@%".contains(&b))
+        && !path.split('/').any(|seg| {
+            seg == "."
+                || seg == ".."
+                || seg.contains('%') && seg.to_ascii_lowercase().contains("%2e")
+        });
+    path_ok.then(|| &link[link.len() - rest.len() - 2..])
 }
 
 /// http and https of the same page are one page: both become `//host/...`.
@@ -134,6 +171,71 @@ mod tests {
         );
         assert_eq!(canonical_link("javascript:alert(1)"), None);
         assert_eq!(canonical_link("not a url"), None);
+    }
+
+    /// [`canonical_link`] by parsing alone.
+    fn canonical_by_parsing(link: &str) -> Option<String> {
+        let mut url = Url::parse(link.trim()).ok()?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return None;
+        }
+        url.set_fragment(None);
+        (url.query().is_none()).then(|| without_scheme(url))
+    }
+
+    #[test]
+    fn plain_links_are_taken_as_parsing_writes_them() {
+        let taken = [
+            "http://e.com/",
+            "https://www.example.com/news/2025/04/12/item-1.html",
+            "http://farm.invalid/0/item/12",
+            "https://a-b.c0.org/%D8%B9/x;y=1/@me/~u/a+b,c!$&'()*",
+            "http://e.com/a.b/.c/..d/",
+        ];
+        for l in taken {
+            assert!(plain_link(l).is_some(), "{l}");
+            assert_eq!(canonical_link(l), canonical_by_parsing(l), "{l}");
+        }
+        let parsed = [
+            "HTTP://e.com/",
+            "http://E.com/",
+            "http://e.com",
+            "http://e.com:80/",
+            "http://e.com:8080/",
+            "http://u@e.com/",
+            "http://127.0.0.1/a",
+            "http://1.2.3/a",
+            "http://e.0x10/a",
+            "http://xn--mgbh0fb.com/",
+            "http://e..com/",
+            "http://e.com./",
+            "http://e.com/a/../b",
+            "http://e.com/a/./b",
+            "http://e.com/a/%2E%2e/b",
+            "http://e.com/a b",
+            "http://e.com/a\\b",
+            "http://e.com/é",
+            "http://e.com/a#f",
+            "http://e.com/a?q=1",
+            "http://e.com/a\tb",
+            "http://e.com/<a>",
+            "http://e.com/a`{}|^\"",
+            "ftp://e.com/",
+        ];
+        for l in parsed {
+            assert!(plain_link(l).is_none(), "{l}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_links_agree_with_parsing(
+            l in "https?://[a-z0-9.\\-]{0,12}(:[0-9]{1,5})?(/[a-zA-Z0-9%.~_!$&'()*+,;=:@\\-]{0,6}){0,4}[/#?]?[a-z]{0,3}"
+        ) {
+            if plain_link(&l).is_some() {
+                proptest::prop_assert_eq!(canonical_link(&l), canonical_by_parsing(&l));
+            }
+        }
     }
 
     #[test]
