@@ -6,46 +6,58 @@
 //! are): it is stored empty and read back as that text. Rows written before
 //! this format (full `Classification` JSON) still read.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::model::{Classification, Evidence, Field, Label};
 
 /// Labels as stored: `[[id, [[term, field, start, end], ...]], ...]`, with
 /// field 0 for the title and 1 for the body, and term `""` when it is the
-/// matched text itself. Serialized straight from the model, without building a
-/// copy of it.
-struct OutLabels<'a>(&'a [Label]);
-struct OutEvidence<'a>(&'a [Evidence]);
-
-impl Serialize for OutLabels<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(
-            self.0
-                .iter()
-                .map(|l| (l.id.as_ref(), OutEvidence(&l.evidence))),
-        )
-    }
-}
-
-impl Serialize for OutEvidence<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|e| {
-            let term = if e.term == e.text {
-                ""
+/// matched text itself; the whole as `{"l": lang, "t": topics, "p": parties,
+/// "a": alerts}`. Written straight from the model, without building a copy of
+/// it (the tests check it against serde's writing of the same shape).
+fn push_labels(out: &mut String, labels: &[Label]) -> Result<(), serde_json::Error> {
+    out.push('[');
+    for (i, l) in labels.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        push_json_str(out, &l.id)?;
+        out.push_str(",[");
+        for (j, e) in l.evidence.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push('[');
+            push_json_str(out, if e.term == e.text { "" } else { &e.term })?;
+            out.push_str(if e.field == Field::Title {
+                ",0,"
             } else {
-                e.term.as_ref()
-            };
-            (term, e.field as u8, e.start, e.end)
-        }))
+                ",1,"
+            });
+            out.push_str(itoa::Buffer::new().format(e.start));
+            out.push(',');
+            out.push_str(itoa::Buffer::new().format(e.end));
+            out.push(']');
+        }
+        out.push_str("]]");
     }
+    out.push(']');
+    Ok(())
 }
 
-#[derive(Serialize)]
-struct Out<'a> {
-    l: &'a str,
-    t: OutLabels<'a>,
-    p: OutLabels<'a>,
-    a: OutLabels<'a>,
+/// A JSON string: as it is between quotes when nothing in it needs escaping
+/// (serde_json escapes only `"`, `\\` and control characters), else written
+/// by serde_json.
+fn push_json_str(out: &mut String, s: &str) -> Result<(), serde_json::Error> {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(s)?);
+    }
+    Ok(())
 }
 
 /// A label as read: id and evidence rows.
@@ -64,18 +76,19 @@ struct In {
 
 /// The compact JSON of a classification.
 pub fn encode(c: &Classification) -> Result<String, serde_json::Error> {
-    let mut out = Vec::with_capacity(256);
-    serde_json::to_writer(
-        &mut out,
-        &Out {
-            l: &c.lang,
-            t: OutLabels(&c.topics),
-            p: OutLabels(&c.parties),
-            a: OutLabels(&c.alerts),
-        },
-    )?;
-    // serde_json writes UTF-8 only.
-    Ok(String::from_utf8(out).unwrap_or_default())
+    let mut out = String::with_capacity(256);
+    out.push_str("{\"l\":");
+    push_json_str(&mut out, &c.lang)?;
+    for (key, labels) in [
+        (",\"t\":", &c.topics),
+        (",\"p\":", &c.parties),
+        (",\"a\":", &c.alerts),
+    ] {
+        out.push_str(key);
+        push_labels(&mut out, labels)?;
+    }
+    out.push('}');
+    Ok(out)
 }
 
 /// The classification stored as `json` for an item of this title and body
@@ -185,6 +198,57 @@ mod tests {
             }],
         };
         (c, title, body)
+    }
+
+    /// The stored shape as serde writes it, to check [`encode`] against.
+    fn encode_by_serde(c: &Classification) -> String {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            l: &'a str,
+            t: Vec<Row<'a>>,
+            p: Vec<Row<'a>>,
+            a: Vec<Row<'a>>,
+        }
+        type Row<'a> = (&'a str, Vec<(&'a str, u8, usize, usize)>);
+        fn rows(ls: &[Label]) -> Vec<Row<'_>> {
+            ls.iter()
+                .map(|l| {
+                    let ev = l.evidence.iter().map(|e| {
+                        let term = if e.term == e.text {
+                            ""
+                        } else {
+                            e.term.as_ref()
+                        };
+                        (term, e.field as u8, e.start, e.end)
+                    });
+                    (l.id.as_ref(), ev.collect())
+                })
+                .collect()
+        }
+        serde_json::to_string(&Out {
+            l: &c.lang,
+            t: rows(&c.topics),
+            p: rows(&c.parties),
+            a: rows(&c.alerts),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn written_as_serde_writes_it() {
+        let (mut c, ..) = sample();
+        assert_eq!(encode(&c).unwrap(), encode_by_serde(&c));
+        c.lang = "a\"b\\c\u{1}\n\u{7f}é".into();
+        c.topics[0].id = "x\ty".into();
+        c.topics[0].evidence[0].term = "q\"\u{1f}\\".into();
+        c.topics[0].evidence[0].start = usize::MAX;
+        c.parties[0].evidence.clear();
+        c.alerts.push(c.alerts[0].clone());
+        assert_eq!(encode(&c).unwrap(), encode_by_serde(&c));
+        assert_eq!(
+            encode(&Classification::default()).unwrap(),
+            encode_by_serde(&Classification::default())
+        );
     }
 
     #[test]
