@@ -143,8 +143,21 @@ fn deleted_items_never_come_back() {
         .wait()
         .unwrap();
     let id = r.new[0].id;
+    let found = |q: &str| {
+        store
+            .reader()
+            .unwrap()
+            .items(&ItemQuery {
+                search: Some(q.into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .len()
+    };
+    assert_eq!(found("b"), 1);
     assert_eq!(store.delete(vec![id]).wait().unwrap(), 1);
     assert_eq!(store.reader().unwrap().count().unwrap(), 0);
+    assert_eq!(found("b"), 0, "a deleted item is not found by search");
     let r = store
         .ingest(batch("a", vec![item(Some("g"), None, "t", "b")]))
         .wait()

@@ -471,8 +471,9 @@ pub(super) fn delete(c: &Connection, items: &[ItemId]) -> Result<usize, StoreErr
                 .execute([id.0])?;
             c.prepare_cached("DELETE FROM alerts_fired WHERE item_id = ?1")?
                 .execute([id.0])?;
-            c.prepare_cached("DELETE FROM items_fts WHERE rowid = ?1")?
-                .execute([id.0])?;
+            // The item's search entry stays (the index keeps no row sizes,
+            // and FTS5 then deletes only given the text indexed): searches
+            // skip deleted items.
         }
         n += changed;
     }
