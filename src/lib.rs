@@ -20,6 +20,7 @@
 //! - `demo`: a built-in news replay served on 127.0.0.1 for `marsad demo`.
 //! - `logging`: tracing to a log file, never the terminal.
 //! - `paths`: where config, data and logs live on disk.
+//! - `zone`: the watch's time zone and the forms times are shown in.
 
 pub mod alert;
 pub mod app;
@@ -37,3 +38,4 @@ pub mod store;
 pub mod text;
 pub mod tui;
 pub mod ui;
+pub mod zone;

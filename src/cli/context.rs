@@ -31,12 +31,12 @@ impl Context {
         Ok(Pipeline::new(classifier))
     }
 
-    /// Opens the store; an empty new store is filled with the seeds first.
+    /// Opens the store; an empty new store is given the seeds first when
+    /// `settings.seeds` asks for them.
     pub fn open_store(&self) -> anyhow::Result<Store> {
         let store = Store::open(&self.store_path)
             .with_context(|| format!("cannot open the store {}", self.store_path.display()))?;
-        let empty = store.reader()?.count()? == 0;
-        if empty {
+        if self.config.settings.seeds && store.reader()?.count()? == 0 {
             let report = super::seed::import(self, &store, None)?;
             tracing::info!(new = report.0, "empty store seeded");
         }

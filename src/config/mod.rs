@@ -105,6 +105,8 @@ struct RawSettings {
     bidi: Option<BidiMode>,
     shape: Option<bool>,
     show_other: Option<bool>,
+    timezone: Option<Spanned<String>>,
+    seeds: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,6 +143,11 @@ pub struct Settings {
     pub bidi: BidiMode,
     pub shape: bool,
     pub show_other: bool,
+    /// The zone times are shown in (the system's unless set).
+    pub timezone: crate::zone::Zone,
+    /// A new, empty store is given the seed documents (the shipped watch says
+    /// so; a config that does not say gets none).
+    pub seeds: bool,
 }
 
 impl Default for Settings {
@@ -157,6 +164,9 @@ impl Default for Settings {
             bidi: BidiMode::Auto,
             shape: false,
             show_other: false,
+            timezone: crate::zone::Zone::Local,
+            // The seeds are about the shipped story: a watch of its own asks for them.
+            seeds: false,
         }
     }
 }
@@ -393,6 +403,17 @@ impl Validator<'_> {
             Some(v) => v.into_inner().saturating_mul(1024 * 1024),
             None => d.max_body,
         };
+        let timezone = match raw.timezone {
+            Some(z) => match crate::zone::Zone::parse(z.get_ref()) {
+                Ok(zone) => zone,
+                Err(msg) => {
+                    let hint = did_you_mean_zone(z.get_ref());
+                    self.err(z.span(), "settings.timezone", msg, hint.as_deref());
+                    d.timezone
+                }
+            },
+            None => d.timezone,
+        };
         Settings {
             watch: raw.watch.unwrap_or(d.watch),
             store: raw.store.map(|s| expand_home(&s)),
@@ -405,6 +426,8 @@ impl Validator<'_> {
             bidi: raw.bidi.unwrap_or(d.bidi),
             shape: raw.shape.unwrap_or(d.shape),
             show_other: raw.show_other.unwrap_or(d.show_other),
+            timezone,
+            seeds: raw.seeds.unwrap_or(d.seeds),
         }
     }
 
@@ -604,6 +627,11 @@ fn parse_location(s: &str, base: &Path) -> Result<FeedLocation, String> {
             }))
         }
     }
+}
+
+/// The IANA zone name closest to a misspelt one.
+fn did_you_mean_zone(s: &str) -> Option<String> {
+    did_you_mean(s, chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()))
 }
 
 fn expand_home(s: &str) -> PathBuf {
