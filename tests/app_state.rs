@@ -329,8 +329,8 @@ fn a_burst_rings_once_through_the_flood_gate() {
 #[test]
 fn clicking_a_pane_focuses_it_and_the_wheel_moves_the_selection() {
     let mut s = support::state((160, 48));
-    // 160 columns: four panes a row, each 40 wide; the second row starts at y 24.
-    s.update(Action::Click(45, 5));
+    // 160 columns: two panes a row (79 and 80 wide), rows of 11 lines from y 1.
+    s.update(Action::Click(85, 5));
     assert_eq!(s.focus, 1);
     s.update(Action::Click(5, 30));
     assert_eq!(s.focus, 4);

@@ -34,6 +34,8 @@ pub enum Action {
     Acknowledge,
     AcknowledgeAll,
     ToggleBidi,
+    /// Show times in UTC, or back in the watch's zone.
+    ToggleUtc,
     Help,
     Quit,
     /// A character typed into the search box.

@@ -34,6 +34,7 @@ pub const BINDINGS: &[(&str, &str, &[&str])] = &[
     ("acknowledge", "acknowledge", &["x"]),
     ("acknowledge_all", "acknowledge all", &["X"]),
     ("bidi", "bidi mode", &["b"]),
+    ("utc", "UTC / local time", &["u"]),
     ("help", "help", &["?"]),
     ("quit", "quit", &["q", "ctrl-c"]),
 ];
@@ -63,6 +64,7 @@ fn action_named(name: &str) -> Option<Action> {
         "acknowledge" => Action::Acknowledge,
         "acknowledge_all" => Action::AcknowledgeAll,
         "bidi" => Action::ToggleBidi,
+        "utc" => Action::ToggleUtc,
         "help" => Action::Help,
         "quit" => Action::Quit,
         _ => return None,

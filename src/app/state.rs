@@ -125,14 +125,22 @@ pub struct State {
     pub feeds: Vec<FeedHealth>,
     pub feed_cursor: usize,
     pub display: Display,
+    /// The zone times are shown in now; `zone_home` is the configured one,
+    /// which the UTC switch returns to.
+    pub zone: crate::zone::Zone,
+    pub zone_home: crate::zone::Zone,
     /// A collector is polling the feeds (else the header says so).
     pub polling: bool,
     /// Older items are still being loaded in the background.
     pub loading: bool,
     /// Half of the flash cycle of unseen alerts.
     pub flash: bool,
-    /// One line for the footer: the last error or notice.
+    /// One line for the footer: the last error or notice, and when it came
+    /// (it goes after `STATUS_TTL`).
     pub status: Option<String>,
+    pub status_at: DateTime<Utc>,
+    /// First line of the help shown.
+    pub help_scroll: u16,
     pub size: (u16, u16),
     pub keymap: Keymap,
     pub theme: crate::ui::theme::Theme,
@@ -224,10 +232,14 @@ impl State {
             feeds: init.feeds.into_iter().map(FeedHealth::from).collect(),
             feed_cursor: 0,
             display: init.display,
+            zone: config.settings.timezone,
+            zone_home: config.settings.timezone,
             polling: init.polling,
             loading: init.loading,
             flash: false,
             status: None,
+            status_at: init.now,
+            help_scroll: 0,
             size: init.size,
             keymap: init.keymap,
             theme: init.theme,
@@ -426,6 +438,7 @@ impl State {
                         item: fired.item,
                         title: item.title.clone(),
                         source: item.source.clone(),
+                        when: item.when(),
                         fired_at: fired.fired_at,
                         quiet: fired.quiet,
                         acknowledged: fired.acknowledged,
@@ -466,6 +479,14 @@ impl State {
     }
 
     pub fn update(&mut self, action: Action) {
+        let status = self.status.clone();
+        self.update_action(action);
+        if self.status != status {
+            self.status_at = self.now;
+        }
+    }
+
+    fn update_action(&mut self, action: Action) {
         self.dirty = true;
         if let Some((picker, cursor)) = self.picker {
             let len = self.picker_len(picker);
@@ -500,9 +521,9 @@ impl State {
                 match self.view {
                     View::Grid | View::Zoom => self.move_selection(delta),
                     View::Detail => {
+                        let max = crate::ui::detail::max_scroll(self) as isize;
                         if let Some(d) = &mut self.detail {
-                            d.scroll =
-                                (d.scroll as isize + delta).clamp(0, u16::MAX as isize) as u16;
+                            d.scroll = (d.scroll as isize + delta).clamp(0, max) as u16;
                         }
                     }
                     View::Alerts => {
@@ -515,7 +536,10 @@ impl State {
                         self.feed_cursor =
                             (self.feed_cursor as isize + delta).clamp(0, max) as usize;
                     }
-                    View::Help => {}
+                    View::Help => {
+                        let max = crate::ui::help::max_scroll(self) as isize;
+                        self.help_scroll = (self.help_scroll as isize + delta).clamp(0, max) as u16;
+                    }
                 }
             }
             Action::Left | Action::PrevPane => {
@@ -610,8 +634,17 @@ impl State {
                 if self.view == View::Help {
                     self.go_back();
                 } else {
+                    self.help_scroll = 0;
                     self.go(View::Help);
                 }
+            }
+            Action::ToggleUtc => {
+                self.zone = if self.zone == crate::zone::Zone::Utc {
+                    self.zone_home
+                } else {
+                    crate::zone::Zone::Utc
+                };
+                self.status = Some(format!("times in {}", self.zone.label(self.now)));
             }
             Action::OpenLink => {
                 // Links are not kept in memory: the detail view has its item's,
@@ -692,6 +725,7 @@ impl State {
                     let rects = crate::ui::layout::pane_rects(
                         crate::ui::layout::body(area),
                         self.panes.len(),
+                        self.focus,
                     );
                     if let Some(i) = rects.iter().position(|r| r.contains((col, row).into())) {
                         self.focus = i;
@@ -706,10 +740,14 @@ impl State {
                 self.flash = flashing && !self.flash;
                 let new_hour =
                     before.hour() != now.hour() || before.date_naive() != now.date_naive();
+                let expired = self.status.is_some() && now - self.status_at >= STATUS_TTL;
+                if expired {
+                    self.status = None;
+                }
                 if new_hour {
                     self.rebuild();
                 }
-                self.dirty = flashing || new_hour || before.minute() != now.minute();
+                self.dirty = flashing || new_hour || expired || before.minute() != now.minute();
             }
             Action::Polled(o) => self.polled(*o),
             Action::Backfill(items, done) => {
@@ -730,6 +768,9 @@ impl State {
         }
     }
 }
+
+/// How long a status message stays in the footer.
+pub const STATUS_TTL: chrono::Duration = chrono::Duration::seconds(5);
 
 /// Only web links are handed to the browser.
 pub fn is_web(link: &str) -> bool {

@@ -51,6 +51,8 @@ pub struct AlertRow {
     pub item: ItemId,
     pub title: String,
     pub source: String,
+    /// The item's own time (published, else fetched).
+    pub when: DateTime<Utc>,
     pub fired_at: DateTime<Utc>,
     pub quiet: bool,
     pub acknowledged: bool,
@@ -213,7 +215,8 @@ impl Reader {
     /// Fired alerts, newest first.
     pub fn alerts(&self, open_only: bool, limit: usize) -> Result<Vec<AlertRow>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT a.alert, a.item_id, i.title, i.source, a.fired_at, a.quiet, a.acknowledged
+            "SELECT a.alert, a.item_id, i.title, i.source, a.fired_at, a.quiet, a.acknowledged,
+                    coalesce(i.published, i.fetched)
              FROM alerts_fired a JOIN items i ON i.id = a.item_id
              WHERE (?1 = 0 OR a.acknowledged = 0)
              ORDER BY a.fired_at DESC, a.item_id DESC LIMIT ?2",
@@ -225,6 +228,7 @@ impl Reader {
                 title: r.get(2)?,
                 source: r.get(3)?,
                 fired_at: from_ts(r.get(4)?),
+                when: from_ts(r.get(7)?),
                 quiet: r.get(5)?,
                 acknowledged: r.get(6)?,
             })

@@ -98,6 +98,27 @@ pub fn decide(mode: BidiMode, var: impl Fn(&str) -> Option<String>) -> Decision 
     }
 }
 
+/// First-strong isolate and its end: text between them takes its direction from
+/// its own first letter and neither moves nor is moved by its neighbours.
+const FSI: char = '\u{2068}';
+const PDI: char = '\u{2069}';
+
+/// `s` as a field of a line: an Arabic name in an English line (or a date
+/// beside Arabic) keeps its place and its own order. The marks are read by
+/// [`visual`] and never drawn.
+pub fn isolate(s: &str) -> String {
+    format!("{FSI}{s}{PDI}")
+}
+
+/// A directional isolate mark (LRI, RLI, FSI, PDI).
+fn is_isolate_mark(g: &str) -> bool {
+    let mut cs = g.chars();
+    matches!(
+        (cs.next(), cs.next()),
+        (Some('\u{2066}'..='\u{2069}'), None)
+    )
+}
+
 /// One grapheme of a line in visual order: its bytes in the logical line, and the
 /// mirrored bracket to show instead when it stands in a right-to-left run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -280,7 +301,10 @@ pub fn visual(line: &str, display: Display) -> VisualLine {
             continue;
         };
         let run_rtl = levels.get(run.start).is_some_and(|l| l.is_rtl());
-        let graphemes = text.grapheme_indices(true).map(|(i, g)| (run.start + i, g));
+        let graphemes = text
+            .grapheme_indices(true)
+            .filter(|(_, g)| !is_isolate_mark(g))
+            .map(|(i, g)| (run.start + i, g));
         if run_rtl {
             for (i, g) in graphemes.rev() {
                 let mut cs = g.chars();
@@ -432,6 +456,22 @@ mod tests {
             v("محادثات Witkoff وعراقجي في مسقط"),
             "طقسم يف يجقارعو Witkoff تاثداحم"
         );
+    }
+
+    #[test]
+    fn isolated_fields_keep_their_place_and_order() {
+        // Without isolation the Arabic source and the date run together.
+        let line = format!(
+            "from {} · {}",
+            isolate("وكالة الأنباء"),
+            isolate("2026-12-04 22:26")
+        );
+        assert_eq!(v(&line), "from ءابنألا ةلاكو · 2026-12-04 22:26");
+        // A list of Arabic words in an English line keeps the list's order.
+        let list = format!("Oman ({}, {})", isolate("مسقط"), isolate("عمان"));
+        assert_eq!(v(&list), "Oman (طقسم, نامع)");
+        assert_eq!(v("Oman (مسقط, عمان)"), "Oman (نامع ,طقسم)");
+        assert_eq!(width(&isolate("ab")), 2);
     }
 
     #[test]

@@ -5,11 +5,15 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Borders, Widget};
 
-use super::text;
+use ratatui::style::Style;
+
+use super::{source, text};
 use crate::app::State;
 use crate::app::state::AlertEntry;
 use crate::text::bidi;
 
+/// One alert: mark, the item's time, the alert, the source and the title, each
+/// a field of its own (an Arabic alert name never reads as the title's word).
 fn line(buf: &mut Buffer, area: Rect, y: u16, s: &State, a: &AlertEntry, selected: bool) {
     let t = &s.theme;
     let mut st = if a.row.acknowledged || a.row.quiet {
@@ -20,8 +24,11 @@ fn line(buf: &mut Buffer, area: Rect, y: u16, s: &State, a: &AlertEntry, selecte
     if !a.seen && s.flash {
         st = t.flash();
     }
+    let sel = |x: Style| {
+        if selected { x.patch(t.selected()) } else { x }
+    };
+    st = sel(st);
     if selected {
-        st = st.patch(t.selected());
         buf.set_style(Rect::new(area.x, y, area.width, 1), t.selected());
     }
     let mark = match (a.row.acknowledged, a.row.quiet) {
@@ -29,41 +36,45 @@ fn line(buf: &mut Buffer, area: Rect, y: u16, s: &State, a: &AlertEntry, selecte
         (_, true) => "·",
         _ => "⚑",
     };
-    let head = format!(
-        " {mark} {} {} ",
-        a.row.fired_at.format("%H:%M"),
-        bidi::visual_string(&s.alert_name(&a.row.alert), s.display)
-    );
-    let end = area.x + area.width;
-    let (mut x, _) = buf.set_stringn(area.x, y, &head, area.width as usize, st);
-    let src = format!(" — {}", a.row.source);
-    let src_w = bidi::width(&src).min(24) as u16;
-    if x + src_w < end {
-        let title_w = end - x - src_w;
+    let end = area.right();
+    let mut x = text::write(buf, area.x, y, end, &format!(" {mark} "), st);
+    let time = crate::zone::compact(a.row.when, s.now, s.zone);
+    x = text::write(buf, x, y, end, &time, sel(t.time()));
+    x = (x + 1).min(end);
+    // Fields narrow with the line: the title keeps at least half of it.
+    let wide = area.width >= 100;
+    let fields = [
+        (s.alert_name(&a.row.alert), if wide { 14 } else { 10 }, st),
+        (
+            source::code(&a.row.source, if wide { 16 } else { 10 }),
+            if wide { 16 } else { 10 },
+            sel(t.source()),
+        ),
+    ];
+    for (i, (text, cap, style)) in fields.into_iter().enumerate() {
+        if i == 1 && area.width < 60 {
+            break;
+        }
+        let w = (bidi::width(&text) as u16)
+            .min(cap)
+            .min(end.saturating_sub(x));
+        if w == 0 {
+            break;
+        }
+        text::put(buf, (x, y, w), &text, |_| style, s.display, false);
+        x = (x + w + 2).min(end);
+    }
+    if x < end {
         let base = if a.row.acknowledged {
             t.dim()
         } else {
             t.base()
         };
-        let base = if selected {
-            base.patch(t.selected())
-        } else {
-            base
-        };
         text::put(
             buf,
-            (x, y, title_w),
+            (x, y, end - x),
             &a.row.title,
-            |_| base,
-            s.display,
-            false,
-        );
-        x += title_w;
-        text::put(
-            buf,
-            (x, y, src_w),
-            &src,
-            |_| base.patch(t.source()),
+            |_| sel(base),
             s.display,
             false,
         );

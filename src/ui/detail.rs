@@ -26,6 +26,9 @@ enum Row {
     Blank,
 }
 
+/// One "why" line: `topics: Nuclear (يورانيوم, enrichment); Military (…)`, each
+/// name and matched word isolated, so Arabic words keep their list order in an
+/// English line.
 fn labels(kind: &str, list: &[Label], name: impl Fn(&str) -> String) -> Option<String> {
     if list.is_empty() {
         return None;
@@ -34,39 +37,73 @@ fn labels(kind: &str, list: &[Label], name: impl Fn(&str) -> String) -> Option<S
         .iter()
         .map(|l| {
             // Each matched word once, in the order first seen.
-            let mut terms: Vec<&str> = Vec::new();
+            let mut terms: Vec<String> = Vec::new();
             for e in &l.evidence {
-                if !terms.contains(&e.text.as_ref()) {
-                    terms.push(&e.text);
+                let t = bidi::isolate(&e.text);
+                if !terms.contains(&t) {
+                    terms.push(t);
                 }
             }
-            format!("{} ({})", name(&l.id), terms.join(", "))
+            format!("{} ({})", bidi::isolate(&name(&l.id)), terms.join(", "))
         })
         .collect();
     Some(format!("{kind}: {}", parts.join("; ")))
 }
 
+/// The text width of the detail's lines and the lines shown at once, for a
+/// screen of `size`.
+fn frame(size: (u16, u16)) -> (usize, usize) {
+    let body = super::layout::body(Rect::new(0, 0, size.0, size.1));
+    let inner = Block::new().borders(Borders::ALL).inner(body);
+    (
+        inner.width.saturating_sub(2) as usize,
+        inner.height as usize,
+    )
+}
+
+/// The furthest the detail scrolls: its last line at the bottom.
+pub fn max_scroll(s: &State) -> u16 {
+    let Some(item) = s.detail.as_ref().and_then(|d| d.item.as_deref()) else {
+        return 0;
+    };
+    let (w, h) = frame(s.size);
+    build(s, item, w).len().saturating_sub(h) as u16
+}
+
 pub fn draw(buf: &mut Buffer, area: Rect, s: &State) {
     let t = &s.theme;
-    let block = Block::new()
+    let mut block = Block::new()
         .borders(Borders::ALL)
         .border_style(t.border(true))
         .title(" item · why is this here? ");
-    let inner = block.inner(area);
-    block.render(area, buf);
     let Some(d) = &s.detail else {
+        block.render(area, buf);
         return;
     };
     let Some(item) = d.item.as_deref() else {
+        let inner = block.inner(area);
+        block.render(area, buf);
         buf.set_stringn(inner.x, inner.y, " loading…", inner.width as usize, t.dim());
         return;
     };
+    let inner = block.inner(area);
     let w = inner.width.saturating_sub(2) as usize;
     let rows = build(s, item, w);
+    // Where the view is: the lines shown and how many there are.
+    let top = (d.scroll as usize).min(rows.len().saturating_sub(inner.height as usize));
+    let last = (top + inner.height as usize).min(rows.len());
+    if rows.len() > inner.height as usize {
+        let more = if last < rows.len() { " ↓" } else { "" };
+        block = block.title_top(
+            ratatui::text::Line::from(format!(" {}–{last} of {}{more} ", top + 1, rows.len()))
+                .right_aligned(),
+        );
+    }
+    block.render(area, buf);
     let spans = evidence(item);
     for (i, row) in rows
         .iter()
-        .skip(d.scroll as usize)
+        .skip(top)
         .take(inner.height as usize)
         .enumerate()
     {
@@ -139,6 +176,13 @@ fn evidence(item: &StoredItem) -> Vec<(Field, Range<usize>, bool)> {
     out
 }
 
+/// A note wrapped to `w` cells, one row per line.
+fn notes(rows: &mut Vec<Row>, text: &str, style: Style, w: usize) {
+    for r in bidi::wrap(text, w) {
+        rows.push(Row::Note(text[r].to_string(), style));
+    }
+}
+
 fn build(s: &State, item: &StoredItem, w: usize) -> Vec<Row> {
     let t = &s.theme;
     let mut rows = Vec::new();
@@ -150,13 +194,18 @@ fn build(s: &State, item: &StoredItem, w: usize) -> Vec<Row> {
         });
     }
     rows.push(Row::Blank);
-    let when = item.when().format("%Y-%m-%d %H:%M UTC");
-    rows.push(Row::Note(
-        format!("from {} · feed {} · {when}", item.source, item.feed),
-        t.source(),
-    ));
+    let when = item.when();
+    // Date, time and zone are joined by no-break spaces: never two lines.
+    let meta = format!(
+        "from {} · feed {} · {}\u{a0}{}",
+        bidi::isolate(&item.source),
+        bidi::isolate(&item.feed),
+        crate::zone::full(when, s.zone).replace(' ', "\u{a0}"),
+        s.zone.label(when)
+    );
+    notes(&mut rows, &meta, t.source(), w);
     if let Some(link) = &item.link {
-        rows.push(Row::Note(link.clone(), t.dim()));
+        notes(&mut rows, link, t.dim(), w);
     }
     let l = &item.labels;
     let topic = |id: &str| {
@@ -183,16 +232,13 @@ fn build(s: &State, item: &StoredItem, w: usize) -> Vec<Row> {
     ];
     let any = why.iter().any(Option::is_some);
     for line in why.into_iter().flatten() {
-        rows.push(Row::Note(line, t.evidence()));
+        notes(&mut rows, &line, t.evidence(), w);
     }
     if !any {
-        rows.push(Row::Note(
-            "no topic, party or alert matched".into(),
-            t.dim(),
-        ));
+        notes(&mut rows, "no topic, party or alert matched", t.dim(), w);
     }
     rows.push(Row::Blank);
-    for r in bidi::wrap(&item.text, w) {
+    for r in bidi::wrap(item.text.trim_end(), w) {
         rows.push(Row::Slice {
             field: Field::Body,
             range: r,

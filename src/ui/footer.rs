@@ -1,13 +1,16 @@
-//! The footer: the keys that work in the current view, from the keymap, or the
-//! last status message.
+//! The footer: the last status message (for a few seconds), then the keys
+//! that work in the current view, from the keymap; `? help` and `q quit` are
+//! always there, the other hints give way first when the line is short.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::app::state::View;
 use crate::app::{Keymap, State};
+use crate::text::bidi;
 
 /// The actions the footer offers in a view.
 pub fn actions(s: &State) -> &'static [&'static str] {
@@ -31,6 +34,7 @@ pub fn actions(s: &State) -> &'static [&'static str] {
             "mark_read",
             "refresh",
             "bidi",
+            "utc",
             "help",
             "quit",
         ],
@@ -43,35 +47,90 @@ pub fn actions(s: &State) -> &'static [&'static str] {
             "help",
             "quit",
         ],
-        View::Detail => &["open_link", "mark_read", "acknowledge", "back", "quit"],
-        View::Alerts => &["open", "acknowledge", "acknowledge_all", "back", "quit"],
-        View::Feeds => &["refresh", "back", "quit"],
+        View::Detail => &[
+            "open_link",
+            "mark_read",
+            "acknowledge",
+            "back",
+            "help",
+            "quit",
+        ],
+        View::Alerts => &[
+            "open",
+            "acknowledge",
+            "acknowledge_all",
+            "back",
+            "help",
+            "quit",
+        ],
+        View::Feeds => &["refresh", "back", "help", "quit"],
         View::Help => &["back", "quit"],
     }
 }
 
+/// Actions the footer always shows, whatever the width.
+const ALWAYS: &[&str] = &["help", "quit"];
+
 pub fn draw(buf: &mut Buffer, area: Rect, s: &State) {
     let t = &s.theme;
-    let mut spans = Vec::new();
     if s.typing {
-        spans.push(Span::styled(" type to filter", t.filter()));
-        spans.push(Span::raw(
-            "  Enter keep  Esc clear  (Arabic letters and diacritics normalized)",
-        ));
-    } else {
-        for a in actions(s) {
-            let keys = s.keymap.label(a);
-            if keys.is_empty() {
-                continue;
-            }
-            spans.push(Span::styled(format!(" {keys}"), t.key()));
-            spans.push(Span::raw(format!(" {}", Keymap::describe(a))));
+        Line::from(vec![
+            Span::styled(" type to filter", t.filter()),
+            Span::raw("  Enter keep  Esc clear  (Arabic letters and diacritics normalized)"),
+        ])
+        .render(area, buf);
+        return;
+    }
+    let hint = |a: &str| -> Option<[(String, Style); 2]> {
+        let keys = s.keymap.label(a);
+        (!keys.is_empty()).then(|| {
+            [
+                (format!(" {keys}"), t.key()),
+                (format!(" {}", Keymap::describe(a)), Style::new()),
+            ]
+        })
+    };
+    let width = |h: &[(String, Style); 2]| h.iter().map(|(s, _)| bidi::width(s)).sum::<usize>();
+    let list = actions(s);
+    let kept: Vec<[(String, Style); 2]> = list
+        .iter()
+        .filter(|a| ALWAYS.contains(a))
+        .filter_map(|a| hint(a))
+        .collect();
+    let kept_w: usize = kept.iter().map(width).sum();
+    let mut room = (area.width as usize).saturating_sub(kept_w);
+    let end = area.right();
+    let mut x = area.x;
+    // The status first (cut to the room left), then the hints that fit.
+    if let Some(msg) = &s.status {
+        let w = (bidi::width(msg) + 2).min(room.saturating_sub(2)) as u16;
+        if w > 2 {
+            super::text::put(
+                buf,
+                (x + 1, area.y, w - 2),
+                msg,
+                |_| t.filter(),
+                s.display,
+                false,
+            );
+            x = super::text::write(buf, x + w, area.y, end, "│", t.dim());
+            room = room.saturating_sub(w as usize + 1);
         }
     }
-    if let Some(msg) = &s.status {
-        let mut line = vec![Span::styled(format!(" {msg} "), t.filter()), Span::raw("│")];
-        line.extend(spans);
-        spans = line;
+    for a in list.iter().filter(|a| !ALWAYS.contains(a)) {
+        let Some(h) = hint(a) else { continue };
+        let w = width(&h);
+        if w > room {
+            continue;
+        }
+        room -= w;
+        for (text, st) in h {
+            x = super::text::write(buf, x, area.y, end, &text, st);
+        }
     }
-    Line::from(spans).render(area, buf);
+    for h in kept {
+        for (text, st) in h {
+            x = super::text::write(buf, x, area.y, end, &text, st);
+        }
+    }
 }

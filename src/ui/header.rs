@@ -18,7 +18,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, s: &State) {
         t.header(),
     ));
     parts.push(sep());
-    parts.push((s.now.format("%H:%M UTC").to_string(), t.time()));
+    parts.push((crate::zone::clock(s.now, s.zone), t.time()));
     parts.push(sep());
     if !s.polling {
         parts.push(("feeds not polled".into(), t.bad()));

@@ -11,6 +11,8 @@ pub mod help;
 pub mod layout;
 pub mod pane;
 pub mod picker;
+pub mod row;
+pub mod source;
 pub mod text;
 pub mod theme;
 

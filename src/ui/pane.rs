@@ -1,12 +1,19 @@
-//! One topic pane: title with counts, a 24-hour sparkline, and the newest items
-//! (time, source, party badges, title), unread in bold, alert keywords marked.
+//! One topic pane: a title line (number, name, counts or position, the party
+//! badges every row shares, a 24-hour sparkline) and the newest items, one a
+//! line (see `row`).
+//!
+//! So that the grid does not show the same story seven times over, an item is
+//! drawn in full only in its first visible topic pane (the config lists topics
+//! in order of weight); in the other panes it is an echo, dimmed, and the eye
+//! passes over it. Badges every row of a pane shares are said once, in the
+//! pane's title, and rows show only the badges that tell them apart.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
-use ratatui::widgets::{Block, Borders, Sparkline, Widget};
+use ratatui::widgets::{Sparkline, Widget};
 
-use super::text;
+use super::row::{self, Cols, Look};
+use super::{source, text};
 use crate::app::State;
 use crate::app::items::{Item, PaneKind};
 use crate::text::bidi;
@@ -25,149 +32,188 @@ pub fn name(s: &State, kind: PaneKind) -> String {
     }
 }
 
+/// The topics whose panes the grid shows, as bits.
+fn visible_topics(s: &State) -> u64 {
+    let all = match s.topics.len() {
+        n if n >= 64 => u64::MAX,
+        n => (1u64 << n) - 1,
+    };
+    all & !s.filter.hidden_topics
+}
+
+/// Whether `item`, in the pane of `kind`, is shown in full in an earlier pane.
+pub fn is_echo(item: &Item, kind: PaneKind, visible: u64) -> bool {
+    match kind {
+        PaneKind::Topic(t) => (item.topics & visible).trailing_zeros() as usize != t,
+        PaneKind::Other => false,
+    }
+}
+
+/// Columns the rows of one list want, each the widest of `items`.
+pub fn wanted(s: &State, items: &[&Item], hide: u64, source_cap: u16) -> Cols {
+    let mut want = Cols::default();
+    for it in items {
+        let time = crate::zone::compact(it.when, s.now, s.zone);
+        want.time = want.time.max(bidi::width(&time) as u16);
+        want.source = want
+            .source
+            .max((bidi::width(&it.source) as u16).min(source_cap));
+        want.badges = want
+            .badges
+            .max(row::badges_width(s, it.parties & !hide).min(12));
+    }
+    want
+}
+
+/// Draws the rows of `items` into `list`, one per line, the `selected`-th
+/// (if any) highlighted; `echo` says which are echoes.
+pub fn rows(
+    buf: &mut Buffer,
+    list: Rect,
+    s: &State,
+    items: &[&Item],
+    (hide, source_cap): (u64, u16),
+    selected: Option<usize>,
+    echo: impl Fn(&Item) -> bool,
+) {
+    let cols = row::plan(list.width, wanted(s, items, hide, source_cap));
+    let codes = source::codes(items.iter().map(|i| &*i.source), cols.source as usize);
+    for (i, item) in items.iter().enumerate().take(list.height as usize) {
+        let area = Rect {
+            y: list.y + i as u16,
+            height: 1,
+            ..list
+        };
+        let look = Look {
+            cols,
+            source: codes.get(&*item.source).map_or("", String::as_str),
+            hide_parties: hide,
+            echo: echo(item),
+            selected: selected == Some(i),
+        };
+        row::draw(buf, area, s, item, look);
+    }
+}
+
 pub fn draw(buf: &mut Buffer, area: Rect, s: &State, p: usize, zoomed: bool) {
+    let Some(pane) = s.panes.get(p) else {
+        return;
+    };
+    if area.height == 0 || area.width < 10 {
+        return;
+    }
+    let t = &s.theme;
+    let focused = p == s.focus;
+    let lines = area.height.saturating_sub(1) as usize;
+    let sel = s.selected_pos(p);
+    let offset = sel.saturating_sub(lines.saturating_sub(1));
+    let items: Vec<&Item> = pane
+        .items
+        .iter()
+        .skip(offset)
+        .take(lines)
+        .filter_map(|i| s.items.get(*i))
+        .collect();
+    // Badges every row shares go to the title (with two rows or more).
+    let common = if items.len() >= 2 {
+        items.iter().fold(u64::MAX, |acc, it| acc & it.parties)
+    } else {
+        0
+    };
+    let visible = visible_topics(s);
+    let list = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
+    rows(
+        buf,
+        list,
+        s,
+        &items,
+        (common, if zoomed { 24 } else { 16 }),
+        focused.then(|| sel - offset),
+        |it| !zoomed && is_echo(it, pane.kind, visible),
+    );
+    if pane.items.is_empty() {
+        buf.set_stringn(list.x, list.y, " nothing yet", list.width as usize, t.dim());
+    }
+    title(buf, area, s, p, common);
+}
+
+/// The pane's title line: `─ 1 Nuclear · النووي  12 ●3 +2 ──── all: IR OM ─ ▁▂█ ─`.
+fn title(buf: &mut Buffer, area: Rect, s: &State, p: usize, common: u64) {
     let Some(pane) = s.panes.get(p) else {
         return;
     };
     let t = &s.theme;
     let focused = p == s.focus;
-    let borders = if area.height >= 8 {
-        Borders::ALL
+    let (y, end) = (area.y, area.right());
+    let rule = t.border(focused);
+    for x in area.x..end {
+        buf[(x, y)].set_symbol("─").set_style(rule);
+    }
+    // The right end: the sparkline, then the shared badges before it.
+    let mut right = end.saturating_sub(1);
+    if area.width >= 60 {
+        // An hour a cell on wide panes, two hours a cell on narrower ones.
+        let data: Vec<u64> = if area.width >= 100 {
+            pane.hours.to_vec()
+        } else {
+            pane.hours.chunks(2).map(|c| c.iter().sum()).collect()
+        };
+        let w = data.len() as u16;
+        right -= w;
+        Sparkline::default()
+            .data(&data)
+            .style(t.spark())
+            .render(Rect::new(right, y, w, 1), buf);
+        // Quiet hours keep the rule.
+        for x in right..right + w {
+            if buf[(x, y)].symbol() == " " {
+                buf[(x, y)].set_symbol("─").set_style(rule);
+            }
+        }
+        right -= 1;
+    }
+    if common != 0 && area.width >= 50 {
+        let (shown, rest) = row::badges(s, common, 12);
+        let mut parts: Vec<(String, ratatui::style::Style)> = vec![(" all:".into(), t.dim())];
+        for (i, b) in shown {
+            parts.push((format!(" {b}"), t.party(i)));
+        }
+        if rest > 0 {
+            parts.push((format!(" +{rest}"), t.dim()));
+        }
+        parts.push((" ".into(), t.dim()));
+        let w: u16 = parts.iter().map(|(s, _)| bidi::width(s) as u16).sum();
+        if right > area.x + 40 + w {
+            let mut x = right - w;
+            for (text, st) in parts {
+                x = text::write(buf, x, y, right, &text, st);
+            }
+            right -= w;
+        }
+    }
+    // The left: number, name, then counts (the position in the focused pane).
+    let total = pane.items.len();
+    let count = if focused && total > 0 {
+        format!("  {}/{total}", s.selected_pos(p) + 1)
     } else {
-        Borders::TOP
+        format!("  {total}")
     };
-    let block = Block::new()
-        .borders(borders)
-        .border_style(t.border(focused));
-    let inner = block.inner(area);
-    block.render(area, buf);
-    // The title is written cell by cell: ratatui's block titles measure width
-    // with the lam-alef ligature rule and drop a letter of reordered Arabic.
-    let title = [
+    let parts = [
         (format!(" {} ", p + 1), t.dim()),
         (name(s, pane.kind), t.title(focused)),
-        (format!("  {}", pane.items.len()), t.base()),
+        (count, t.base()),
         (format!(" ●{}", pane.unread), t.unread()),
         (format!(" +{} ", pane.fresh), t.ok()),
     ];
-    let end = area.right().saturating_sub(1);
     let mut x = area.x + 1;
-    for (text, style) in title {
-        if x >= end {
+    for (text, style) in parts {
+        if x >= right {
             break;
         }
-        x = buf
-            .set_stringn(x, area.y, &text, (end - x) as usize, style)
-            .0;
-    }
-    if inner.height == 0 || inner.width < 10 {
-        return;
-    }
-    // Sparkline row: the last 24 hours, one cell per hour.
-    let spark_w = 24.min(inner.width.saturating_sub(5));
-    let label = Rect {
-        height: 1,
-        width: 4,
-        ..inner
-    };
-    buf.set_stringn(label.x, label.y, "24h ", 4, t.dim());
-    Sparkline::default()
-        .data(pane.hours)
-        .style(t.spark())
-        .render(Rect::new(inner.x + 4, inner.y, spark_w, 1), buf);
-    let rows = inner.height.saturating_sub(1) as usize;
-    let list = Rect {
-        y: inner.y + 1,
-        height: rows as u16,
-        ..inner
-    };
-    let sel = s.selected_pos(p);
-    let offset = sel.saturating_sub(rows.saturating_sub(1));
-    for (row, idx) in pane.items.iter().skip(offset).take(rows).enumerate() {
-        let Some(item) = s.items.get(*idx) else {
-            continue;
-        };
-        let selected = focused && offset + row == sel;
-        item_row(
-            buf,
-            list.x,
-            list.y + row as u16,
-            list.width,
-            s,
-            item,
-            selected,
-            zoomed,
-        );
-    }
-    if pane.items.is_empty() {
-        buf.set_stringn(list.x, list.y, " nothing yet", list.width as usize, t.dim());
-    }
-}
-
-/// One item line: `12:04 BBC Arabic US IR ⚑ title`.
-#[allow(clippy::too_many_arguments)]
-pub fn item_row(
-    buf: &mut Buffer,
-    x: u16,
-    y: u16,
-    width: u16,
-    s: &State,
-    item: &Item,
-    selected: bool,
-    wide: bool,
-) {
-    let t = &s.theme;
-    let base = if item.read { t.read() } else { t.unread() };
-    let base = if selected {
-        base.patch(t.selected())
-    } else {
-        base
-    };
-    let patch = |st: Style| if selected { st.patch(t.selected()) } else { st };
-    if selected {
-        buf.set_style(Rect::new(x, y, width, 1), t.selected());
-    }
-    let time = if s.now.signed_duration_since(item.when).num_hours() < 24 {
-        item.when.format("%H:%M").to_string()
-    } else {
-        item.when.format("%d%b").to_string()
-    };
-    let mut cx = x;
-    let end = x + width;
-    let mut put = |cx: &mut u16, text: &str, st: Style| {
-        if *cx < end {
-            *cx = text::write(buf, *cx, y, end, text, st);
-        }
-    };
-    put(
-        &mut cx,
-        if item.read { " " } else { "●" },
-        patch(t.unread()),
-    );
-    put(&mut cx, &time, patch(t.time()));
-    put(&mut cx, " ", base);
-    let src_w = if wide { 18 } else { 10 };
-    let src = bidi::truncate(&item.source, src_w);
-    let src = bidi::visual_string(&src, s.display);
-    put(&mut cx, &format!("{src:<src_w$}"), patch(t.source()));
-    put(&mut cx, " ", base);
-    let mut bits = item.parties;
-    let mut badges = 0;
-    while bits != 0 && badges < 3 {
-        let i = bits.trailing_zeros() as usize;
-        bits &= bits - 1;
-        if let Some(p) = s.parties.get(i) {
-            put(&mut cx, &p.badge, patch(t.party(i)));
-            put(&mut cx, " ", base);
-            badges += 1;
-        }
-    }
-    if item.alerts != 0 {
-        put(&mut cx, "⚑", patch(t.alert_mark()));
-        put(&mut cx, " ", base);
-    }
-    if cx < end {
-        let hl = text::highlight(&item.highlights, base, t.keyword());
-        text::put(buf, (cx, y, end - cx), &item.title, hl, s.display, true);
+        x = text::write(buf, x, y, right, &text, style);
     }
 }

@@ -77,8 +77,20 @@ impl Theme {
     pub fn unread(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }
+    /// A read item: plain, where an unread one is bold.
     pub fn read(&self) -> Style {
-        self.dim()
+        Style::new()
+    }
+    /// An item shown in full in another pane of the grid: still readable,
+    /// but the eye passes over it.
+    pub fn echo(&self) -> Style {
+        if self.color {
+            Style::new()
+                .fg(Color::DarkGray)
+                .remove_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::DIM)
+        }
     }
     pub fn time(&self) -> Style {
         self.fg(Color::Yellow)

@@ -174,6 +174,7 @@ pub fn alerts() -> Vec<AlertRow> {
         item: ItemId(1),
         title: "US and Iran to resume talks in Muscat next week".into(),
         source: "Reuters".into(),
+        when: now() - chrono::Duration::minutes(5),
         fired_at: now() - chrono::Duration::minutes(5),
         quiet: false,
         acknowledged: false,
@@ -206,7 +207,7 @@ pub fn feeds() -> Vec<FeedState> {
 }
 
 pub fn state(size: (u16, u16)) -> State {
-    State::new(
+    let mut s = State::new(
         &Config::builtin(),
         Init {
             rows: rows(),
@@ -220,5 +221,9 @@ pub fn state(size: (u16, u16)) -> State {
             theme: Theme::default(),
             size,
         },
-    )
+    );
+    // Times in UTC whatever the machine's zone.
+    s.zone = marsad::zone::Zone::Utc;
+    s.zone_home = marsad::zone::Zone::Utc;
+    s
 }
