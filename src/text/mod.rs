@@ -9,4 +9,4 @@ pub mod sanitize;
 pub mod search;
 
 pub use normalize::{Normalized, is_deleted, is_word_char, normalize};
-pub use sanitize::{sanitize, sanitize_owned};
+pub use sanitize::{sanitize, sanitize_cow, sanitize_owned};

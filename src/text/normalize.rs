@@ -1,6 +1,6 @@
 //! The matching key of a text: what search and the classifier compare, never what
 //! users see. NFKC; tashkeel, Quranic marks, tatweel, zero-width and direction
-//! marks deleted; Arabic letter variants folded (أ إ آ ٱ → ا, ى ی → ي, ک → ك,
+//! marks and other invisible characters (U+180E, variation selectors…) deleted; Arabic letter variants folded (أ إ آ ٱ → ا, ى ی → ي, ک → ك,
 //! ة → ه, ؤ ئ → ء); Arabic-Indic and Persian digits made ASCII; Latin lowercased;
 //! typographic apostrophes made `'`; every run of white space one space.
 //!
@@ -623,6 +623,7 @@ fn fold(c: char) -> Fold {
         | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{2069}'
         | '\u{FEFF}' => Fold::Delete,
+        c if super::sanitize::is_invisible(c) => Fold::Delete,
         'أ' | 'إ' | 'آ' | 'ٱ' | '\u{0672}' | '\u{0673}' => Fold::To('ا'),
         'ى' | 'ی' => Fold::To('ي'),
         'ک' => Fold::To('ك'),
@@ -1038,6 +1039,23 @@ mod tests {
             "abc"
         );
         assert_eq!(normalize("x\u{061C}y"), "xy");
+        // Invisible characters that would hide a word from an alert.
+        for c in [
+            '\u{180E}',
+            '\u{034F}',
+            '\u{FE0F}',
+            '\u{2063}',
+            '\u{3164}',
+            '\u{E0101}',
+        ] {
+            assert_eq!(
+                normalize(&format!("Mus{c}cat")),
+                "muscat",
+                "U+{:04X}",
+                c as u32
+            );
+            same_as_reference(&format!("مس{c}قط Mus{c}cat"));
+        }
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! Makes untrusted text safe to put on a terminal: escape sequences removed whole,
-//! other control characters, bidi overrides and isolates, BOM and tag characters
-//! dropped. ZWJ and ZWNJ stay (Persian and Arabic need them).
+//! other control characters, bidi overrides and isolates, BOM, tag characters
+//! and invisible format characters ([`is_invisible`]) dropped. ZWJ and ZWNJ stay
+//! (Persian and Arabic need them), and so do the bidi marks LRM, RLM and ALM,
+//! which only set the direction of what is next to them.
+
+use std::borrow::Cow;
 
 /// Removes everything from `s` that could act on a terminal or reorder text.
 pub fn sanitize(s: &str) -> String {
@@ -21,15 +25,51 @@ pub fn sanitize(s: &str) -> String {
                 }
             }
             c if c.is_control() => {}
-            '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-            | '\u{E0000}'..='\u{E007F}' => {}
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
             '\u{FFF9}'..='\u{FFFB}' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            c if is_invisible(c) => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// As [`sanitize`], borrowing clean text (the usual case) instead of copying it.
+pub fn sanitize_cow(s: &str) -> Cow<'_, str> {
+    if is_clean(s) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(sanitize(s))
+    }
+}
+
+/// Characters that draw nothing and change nothing a reader needs, so a feed
+/// can only use them to hide a word from matching ("Mus\u{180E}cat") or to
+/// upset a terminal's cell count: zero-width space, word joiner and the
+/// invisible operators, BOM, the Mongolian vowel separator and variation
+/// selectors, the combining grapheme joiner, Hangul fillers, Khmer inherent
+/// vowels, the deprecated format characters, interlinear annotation marks
+/// and tag characters.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'
+            | '\u{2060}'..='\u{2065}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{E0000}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
+    )
 }
 
 /// As [`sanitize`], for text the caller owns: clean text (the usual case) is
@@ -39,10 +79,13 @@ pub fn sanitize_owned(s: String) -> String {
 }
 
 /// Whether no character of `s` [`acts`]. Looked for byte by byte: such a
-/// character is an ASCII control or starts with 0xC2 (C1 controls), 0xE2 (line
-/// and paragraph separators, bidi controls), 0xEF (BOM, annotation marks) or
-/// 0xF3 (tag characters); only from the first such byte on are characters
-/// decoded. Clean text, Arabic or Latin, is passed over without decoding.
+/// character is an ASCII control or starts with 0xC2 (C1 controls), 0xCD (the
+/// combining grapheme joiner), 0xE1 (Hangul and Khmer fillers, Mongolian
+/// separators), 0xE2 (line and paragraph separators, bidi controls, invisible
+/// operators), 0xE3 (the Hangul filler), 0xEF (BOM, variation selectors,
+/// annotation marks) or 0xF3 (tag characters, variation selectors); only from
+/// the first such byte on are characters decoded. Clean text, Arabic or Latin,
+/// is passed over without decoding.
 fn is_clean(s: &str) -> bool {
     match s.bytes().position(|b| SUSPECT[usize::from(b)]) {
         // A suspect byte is ASCII or starts a character: a char boundary.
@@ -56,7 +99,10 @@ const SUSPECT: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 256 {
-        t[b] = matches!(b as u8, 0..0x09 | 0x0b..0x20 | 0x7f | 0xc2 | 0xe2 | 0xef | 0xf3);
+        t[b] = matches!(
+            b as u8,
+            0..0x09 | 0x0b..0x20 | 0x7f | 0xc2 | 0xcd | 0xe1 | 0xe2 | 0xe3 | 0xef | 0xf3
+        );
         b += 1;
     }
     t
@@ -69,12 +115,10 @@ fn acts(c: char) -> bool {
         c if c.is_control() => true,
         '\u{202A}'..='\u{202E}'
         | '\u{2066}'..='\u{2069}'
-        | '\u{FEFF}'
-        | '\u{E0000}'..='\u{E007F}'
         | '\u{FFF9}'..='\u{FFFB}'
         | '\u{2028}'
         | '\u{2029}' => true,
-        _ => false,
+        c => is_invisible(c),
     }
 }
 
@@ -160,11 +204,30 @@ mod tests {
     }
 
     #[test]
+    fn removes_invisible_format_characters() {
+        assert_eq!(sanitize("Mus\u{180E}cat"), "Muscat");
+        assert_eq!(
+            sanitize("a\u{200B}b\u{2060}c\u{2064}d\u{FE0F}e\u{034F}f\u{3164}g"),
+            "abcdefg"
+        );
+        assert_eq!(sanitize("x\u{E0101}\u{FFA0}\u{115F}y"), "xy");
+        // Joiners and the bidi marks that only set a direction stay.
+        for keep in ["\u{200C}", "\u{200D}", "\u{200E}", "\u{200F}", "\u{061C}"] {
+            let s = format!("مسقط{keep}x");
+            assert_eq!(sanitize(&s), s);
+        }
+        assert!(matches!(
+            super::sanitize_cow("clean مسقط"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
     fn byte_scan_agrees_with_acts_on_every_character() {
         // The whole BMP, the tag block and the edges of the other planes (every
         // four-byte first byte).
         let planes = (0..0x10000u32)
-            .chain(0xe0000..0xe0100)
+            .chain(0xe0000..0xe0200)
             .chain((1..=16u32).flat_map(|p| [p << 16, (p << 16) | 0xffff]));
         for c in planes.filter_map(char::from_u32) {
             for s in [format!("{c}"), format!("مسقط {c} x")] {
@@ -188,6 +251,7 @@ mod tests {
                 || ('\u{2066}'..='\u{2069}').contains(&c)
                 || c == '\u{FEFF}'
                 || ('\u{E0000}'..='\u{E007F}').contains(&c)
+                || super::super::is_invisible(c)
         }
 
         /// Text mixing Arabic, Latin, controls, escape starts, bidi and tag characters.
@@ -206,6 +270,7 @@ mod tests {
                 Just("\r\n".to_string()),
                 "[\u{0}-\u{1f}\u{7f}-\u{9f}]",
                 "[\u{202A}-\u{202E}\u{2066}-\u{2069}\u{FEFF}\u{E0000}-\u{E007F}]",
+                "[\u{180E}\u{200B}\u{2060}-\u{2064}\u{FE00}-\u{FE0F}\u{034F}]",
                 any::<char>().prop_map(String::from),
             ];
             prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())

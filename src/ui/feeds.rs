@@ -34,13 +34,21 @@ pub fn draw(buf: &mut Buffer, area: Rect, s: &State) {
         format!(" feeds · {} · not polled in this session ", s.feeds.len())
     };
     let rows = s.feeds.iter().enumerate().map(|(i, f)| {
+        // A feed's error can carry the server's own words: sanitized, on one line.
         let status = match &f.error {
-            Some(e) => Cell::from(format!("✗ {e}")).style(t.bad()),
+            Some(e) => Cell::from(format!(
+                "✗ {}",
+                crate::pipeline::one_line(&crate::text::sanitize(e))
+            ))
+            .style(t.bad()),
             None if f.last_success.is_some() => Cell::from("✓ ok").style(t.ok()),
             None => Cell::from("· waiting").style(t.dim()),
         };
         let row = Row::new(vec![
-            Cell::from(crate::text::bidi::visual_string(&f.name, s.display)),
+            Cell::from(crate::text::bidi::visual_string(
+                &crate::text::sanitize(&f.name),
+                s.display,
+            )),
             Cell::from(f.items.to_string()),
             Cell::from(ago(s, f.last_attempt)),
             Cell::from(f.last_new.map_or("-".into(), |n| format!("+{n}"))),

@@ -46,4 +46,5 @@ pub fn render(area: Rect, buf: &mut Buffer, state: &State) {
     if state.picker.is_some() {
         picker::draw(buf, parts.body, state);
     }
+    text::scrub(buf, area);
 }

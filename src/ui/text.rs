@@ -92,6 +92,29 @@ pub fn write(buf: &mut Buffer, x: u16, y: u16, end: u16, s: &str, style: Style) 
     x
 }
 
+/// Takes out of every cell of `area` what must never reach the terminal: a
+/// character [`crate::text::sanitize`] would remove (bidi overrides and
+/// isolates, BOM, zero-width spaces and other invisible characters, controls).
+/// Widgets append a zero-width character to the cell before it, so whatever
+/// text a view draws, and however it draws it, this last pass keeps them off
+/// the screen. A cell left empty becomes a space.
+pub fn scrub(buf: &mut Buffer, area: ratatui::layout::Rect) {
+    let area = area.intersection(buf.area);
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            let cell = &mut buf[(x, y)];
+            let symbol = cell.symbol();
+            if symbol.is_ascii() && !symbol.bytes().any(|b| b.is_ascii_control()) {
+                continue;
+            }
+            if let std::borrow::Cow::Owned(clean) = crate::text::sanitize_cow(symbol) {
+                let clean: String = clean.chars().filter(|c| *c != '\n' && *c != '\t').collect();
+                cell.set_symbol(if clean.is_empty() { " " } else { &clean });
+            }
+        }
+    }
+}
+
 /// Fast path for lines that need no reordering: runs of one style written as
 /// they stand (RTL lines in terminal mode are still aligned right).
 fn put_logical(
@@ -149,6 +172,7 @@ pub fn highlight(
 mod tests {
     use super::*;
     use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
 
     fn row(buf: &Buffer) -> String {
         (0..buf.area.width)
@@ -169,6 +193,22 @@ mod tests {
         );
         assert!(rtl);
         assert_eq!(row(&buf), "   %60 ناريإ");
+    }
+
+    #[test]
+    fn scrub_keeps_invisible_and_bidi_characters_off_the_screen() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 12, 1));
+        // A span appends a zero-width character to the cell before it.
+        ratatui::text::Line::from("a\u{202E}b\u{2066}c\u{FEFF}d\u{200B}e\u{180E}f")
+            .render(buf.area, &mut buf);
+        assert!(row(&buf).contains('\u{202E}'), "the widget keeps it");
+        let area = buf.area;
+        scrub(&mut buf, area);
+        assert_eq!(row(&buf), "abcdef      ");
+        buf[(0, 0)].set_symbol("\u{2067}");
+        let area = buf.area;
+        scrub(&mut buf, area);
+        assert_eq!(buf[(0, 0)].symbol(), " ");
     }
 
     #[test]
