@@ -52,7 +52,7 @@ fn benches(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("first_frame", |b| {
         b.iter(|| {
-            let (rows, _more) = marsad::app::load::first_page(&store).unwrap();
+            let (rows, _more, _skipped) = marsad::app::load::first_page(&store).unwrap();
             let s = state(&store, &config, rows);
             let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
             t.draw(|f| marsad::ui::draw(f, &s)).unwrap();

@@ -23,7 +23,7 @@ fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let ms = |t: Instant| t.elapsed().as_secs_f64() * 1e3;
     let store = Store::open(std::path::Path::new(&path))?;
-    let (rows, more) = marsad::app::load::first_page(&store)?;
+    let (rows, more, _skipped) = marsad::app::load::first_page(&store)?;
     let r = store.reader()?;
     let mut state = State::new(
         &Config::builtin(),

@@ -290,16 +290,41 @@ pub fn notify(summary: &str, body: &str) -> bool {
     let Some(prog) = find_on_path("notify-send") else {
         return false;
     };
-    let argv = vec![
-        prog.display().to_string(),
-        "--app-name=marsad".to_string(),
-        summary.to_string(),
-        body.to_string(),
-    ];
     matches!(
-        run_command(&argv, "", Duration::from_secs(5)),
+        run_command(
+            &notify_argv(&prog.display().to_string(), summary, body),
+            "",
+            Duration::from_secs(5)
+        ),
         Ok(Outcome::Exited(Some(0)))
     )
+}
+
+/// The link to hand to the desktop's opener (`xdg-open`, `open`), or `None`
+/// when it is not one to open: only an absolute http(s) URL, re-serialized by
+/// the URL parser, so a stored link cannot bring a control character, a bidi
+/// override or white space with it (they are dropped or percent-encoded), and
+/// since it starts with its scheme it can never be read as an option. (`--`
+/// cannot mark that instead: `xdg-open` refuses `--` as an unknown option.)
+pub fn openable_link(link: &str) -> Option<String> {
+    let clean = crate::text::sanitize(link.trim());
+    let url = url::Url::parse(&clean).ok()?;
+    (matches!(url.scheme(), "http" | "https") && url.host_str().is_some()).then(|| url.into())
+}
+
+/// `notify-send`'s command line: its options, then `--`, then the summary and
+/// body, so that a title such as "--action=Muscat" stays a title (GLib's
+/// option parser takes everything after `--` as positional). Alert commands
+/// need no such care: the item reaches them on standard input, never as an
+/// argument.
+pub fn notify_argv(program: &str, summary: &str, body: &str) -> Vec<String> {
+    vec![
+        program.to_string(),
+        "--app-name=marsad".to_string(),
+        "--".to_string(),
+        crate::pipeline::one_line(&crate::text::sanitize(summary)),
+        crate::text::sanitize(body),
+    ]
 }
 
 #[cfg(test)]
@@ -454,6 +479,56 @@ mod tests {
         let r = run_command(&argv, "", Duration::from_millis(200)).unwrap();
         assert_eq!(r, Outcome::TimedOut);
         assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn only_clean_http_links_reach_the_opener() {
+        assert_eq!(
+            openable_link(" https://example.org/a b?q=\u{1b}[31m\u{202E}x ").as_deref(),
+            Some("https://example.org/a%20b?q=x")
+        );
+        assert_eq!(
+            openable_link("http://example.org/\u{1b}]0;title\u{7}p").as_deref(),
+            Some("http://example.org/p")
+        );
+        for bad in [
+            "--help",
+            "-e http://example.org/",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "ftp://example.org/",
+            "example.org/no-scheme",
+            "http://",
+        ] {
+            assert_eq!(openable_link(bad), None, "{bad}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn notify_send_reads_a_hostile_title_as_a_title() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("args");
+        // A stand-in for notify-send that parses its command line as GLib
+        // does: arguments before `--` that start with `-` are options.
+        let script = dir.path().join("notify-send");
+        std::fs::write(
+            &script,
+            format!(
+                "opts=\nwhile [ $# -gt 0 ]; do\n  case \"$1\" in\n    --) shift; break;;\n    -*) opts=\"$opts[$1]\";;\n    *) break;;\n  esac\n  shift\ndone\nprintf '%s\\n' \"$opts\" \"$@\" > '{}'\n",
+                out.display()
+            ),
+        )
+        .unwrap();
+        let argv = notify_argv("notify-send", "--action=Muscat", "-u critical\u{1b}[31m");
+        let mut run = vec!["sh".to_string(), script.display().to_string()];
+        run.extend(argv.into_iter().skip(1));
+        let r = run_command(&run, "", Duration::from_secs(10)).unwrap();
+        assert_eq!(r, Outcome::Exited(Some(0)));
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            "[--app-name=marsad]\n--action=Muscat\n-u critical\n"
+        );
     }
 
     #[test]

@@ -10,6 +10,8 @@ fn main() -> ExitCode {
     let _log = marsad::logging::init(cli.verbose);
     match cli::run(cli) {
         Ok(code) => code,
+        // Whoever read the output has gone: nothing to say, nothing failed.
+        Err(e) if cli::is_closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e:#}");
             eprintln!("marsad: {e:#}");

@@ -128,9 +128,9 @@ impl Effects for Live {
 
 /// Opens an http(s) link with the desktop's opener, argv only, no shell.
 fn open_link(url: String, tx: mpsc::Sender<Event>) {
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
+    let Some(url) = crate::alert::openable_link(&url) else {
         return;
-    }
+    };
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(windows) {

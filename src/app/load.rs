@@ -7,20 +7,35 @@ use tokio::sync::mpsc;
 use super::Event;
 use super::items::Taxonomy;
 use crate::model::ItemId;
-use crate::store::{DashRow, Store, StoreError};
+use crate::store::{DashRow, Skipped, Store, StoreError};
 
 /// Items in the first page, shown in the first frame.
 pub const FIRST_PAGE: usize = 5_000;
 /// Items per background page.
 pub const PAGE: usize = 5_000;
 
-/// The newest page; `None` as the continuation when there is nothing more.
-pub fn first_page(store: &Store) -> Result<(Vec<DashRow>, Option<ItemId>), StoreError> {
-    let rows = store.reader()?.dashboard_page(None, FIRST_PAGE)?;
-    let more = (rows.len() == FIRST_PAGE)
+/// The newest page and the rows in it that could not be read (skipped, see
+/// [`Skipped`]); `None` as the continuation when there is nothing more.
+pub fn first_page(store: &Store) -> Result<FirstPage, StoreError> {
+    let reader = store.reader()?;
+    let rows = reader.dashboard_page(None, FIRST_PAGE)?;
+    let skipped = reader.take_skipped();
+    let more = (rows.len() + skipped.len() >= FIRST_PAGE)
         .then(|| rows.last().map(|r| r.id))
         .flatten();
-    Ok((rows, more))
+    Ok((rows, more, skipped))
+}
+
+/// See [`first_page`].
+pub type FirstPage = (Vec<DashRow>, Option<ItemId>, Vec<Skipped>);
+
+/// The status line that names skipped rows.
+pub fn skipped_status(skipped: &[Skipped]) -> Option<String> {
+    let first = skipped.first()?;
+    Some(match skipped.len() - 1 {
+        0 => format!("skipped: {first}"),
+        n => format!("skipped: {first}, and {n} more (see the log)"),
+    })
 }
 
 /// Loads every item below `below`, page by page, in a blocking task.
@@ -57,7 +72,11 @@ pub fn spawn_backfill(
                     return;
                 }
             };
-            let done = page.len() < PAGE;
+            let skipped = reader.take_skipped();
+            if let Some(msg) = skipped_status(&skipped) {
+                let _ = events.blocking_send(Event::Stored(Err(msg)));
+            }
+            let done = page.len() + skipped.len() < PAGE;
             if let Some(last) = page.last() {
                 below = last.id;
             }

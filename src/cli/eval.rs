@@ -17,12 +17,15 @@ pub fn run(ctx: &Context, file: &Path, explain: bool) -> anyhow::Result<ExitCode
     let classifier =
         Classifier::new(&ctx.config).context("the configuration's rules do not compile")?;
     let report = eval::evaluate(&ctx.config, &classifier, &items);
-    println!(
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "{} items from {} ({})\n",
         items.len(),
         file.display(),
         ctx.config.source
-    );
-    print!("{}", report.render(explain));
+    )?;
+    write!(out, "{}", report.render(explain))?;
     Ok(ExitCode::SUCCESS)
 }

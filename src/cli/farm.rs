@@ -53,12 +53,14 @@ pub fn run(args: &FarmArgs) -> anyhow::Result<ExitCode> {
             let urls: String = (0..args.feeds).map(|i| farm.url(i) + "\n").collect();
             std::fs::write(p, urls).with_context(|| format!("cannot write {}", p.display()))?;
         }
-        println!(
+        use std::io::Write as _;
+        let mut out = std::io::stdout();
+        writeln!(
+            out,
             "serving {} feeds of {} items on http://{}/feed/N.xml",
             args.feeds, args.items, farm.addr
-        );
-        use std::io::Write as _;
-        let _ = std::io::stdout().flush();
+        )?;
+        out.flush()?;
         let _ = tokio::signal::ctrl_c().await;
         farm.shutdown().await;
         Ok(ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
 //! `marsad feeds`: every feed's health from the store (last attempt and result,
 //! latency, items new and seen, failure streak, next due), as a table or JSON.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
@@ -23,17 +24,24 @@ pub fn run(ctx: &Context, json: bool) -> anyhow::Result<ExitCode> {
             f.name.clone(),
         )
     });
+    let mut out = std::io::stdout().lock();
     if json {
-        println!("{}", serde_json::to_string_pretty(&feeds)?);
+        // What the store holds came from feeds: no control character or bidi
+        // override reaches whoever reads the JSON (`jq -r` would print it raw).
+        let feeds: Vec<FeedState> = feeds.into_iter().map(sanitized).collect();
+        serde_json::to_writer_pretty(&mut out, &feeds)?;
+        writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
     let now = Utc::now();
-    println!(
+    writeln!(
+        out,
         "{:<26} {:>6} {:>6} {:>9} {:>7} {:>9} {:>6} {:>9}  RESULT",
         "FEED", "ITEMS", "STATUS", "LAST", "MS", "NEW/SEEN", "FAILS", "NEXT"
-    );
+    )?;
     for f in &feeds {
-        println!(
+        writeln!(
+            out,
             "{:<26} {:>6} {:>6} {:>9} {:>7} {:>9} {:>6} {:>9}  {}",
             clip(&sanitize(&f.name), 26),
             f.items,
@@ -47,9 +55,22 @@ pub fn run(ctx: &Context, json: bool) -> anyhow::Result<ExitCode> {
             f.failure_streak,
             next(now, f),
             result(f),
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A feed's row with every text field sanitized and on one line.
+fn sanitized(f: FeedState) -> FeedState {
+    let clean = |s: String| crate::pipeline::one_line(&sanitize(&s));
+    FeedState {
+        name: clean(f.name),
+        url: clean(f.url),
+        etag: f.etag.map(clean),
+        last_modified: f.last_modified.map(clean),
+        last_error: f.last_error.map(clean),
+        ..f
+    }
 }
 
 fn result(f: &FeedState) -> String {
@@ -57,7 +78,7 @@ fn result(f: &FeedState) -> String {
         return "gone (410): polling stopped".into();
     }
     match (&f.last_error, f.last_status, f.last_attempt) {
-        (Some(e), _, _) => clip(&sanitize(e), 70),
+        (Some(e), _, _) => clip(&crate::pipeline::one_line(&sanitize(e)), 70),
         (None, Some(304), _) => "not modified".into(),
         (None, Some(_), _) => "ok".into(),
         (None, None, Some(_)) => "ok".into(),

@@ -2,6 +2,7 @@
 //! feed once and prints what each did with totals; without it, it runs until
 //! Ctrl-C or SIGTERM, printing one line per poll.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -45,6 +46,7 @@ pub fn run(ctx: &Context, args: &FetchArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let store = ctx.open_store_bare()?;
+    let collector_store = store.clone();
     let pipeline = Arc::new(ctx.pipeline()?);
     // The blocking pool does the CPU work (parsing, the pipeline): more threads
     // than cores only add memory (one malloc arena each).
@@ -55,7 +57,11 @@ pub fn run(ctx: &Context, args: &FetchArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
-        let collector = Arc::new(Collector::new(&ctx.config.settings, pipeline, store)?);
+        let collector = Arc::new(Collector::new(
+            &ctx.config.settings,
+            pipeline,
+            collector_store,
+        )?);
         let mut memory = collector.load(&feeds).await?;
         let cancel = CancellationToken::new();
         tokio::spawn(cancel_on_signal(cancel.clone()));
@@ -65,7 +71,9 @@ pub fn run(ctx: &Context, args: &FetchArgs) -> anyhow::Result<ExitCode> {
             memory.retain(|m| m.feed.enabled && (forced || m.is_due(now)));
             let started = Instant::now();
             let results = collector.poll_all(memory, &cancel, false).await;
-            Ok(report(&results, started.elapsed(), args.json))
+            let code = report(&results, started.elapsed(), args.json)?;
+            refuse_damaged(&store)?;
+            Ok(code)
         } else {
             if args.force {
                 memory.iter_mut().for_each(|m| m.next_due = None);
@@ -73,13 +81,40 @@ pub fn run(ctx: &Context, args: &FetchArgs) -> anyhow::Result<ExitCode> {
             let (tx, mut rx) = mpsc::channel::<PollOutcome>(64);
             let (_refresh_tx, refresh_rx) = mpsc::channel(1);
             let run = tokio::spawn(collector.run(memory, tx, refresh_rx, cancel.clone()));
-            while let Some(o) = rx.recv().await {
-                print_outcome(&o, args.json);
+            let mut printed = Ok(());
+            let gone = reader_gone();
+            tokio::pin!(gone);
+            loop {
+                let o = tokio::select! {
+                    o = rx.recv() => o,
+                    _ = &mut gone => None,
+                };
+                let Some(o) = o else { break };
+                printed = print_outcome(&o, args.json);
+                if printed.is_err() || store.damaged().is_some() {
+                    break;
+                }
             }
+            // Nobody reads any more (`marsad fetch | head -1`), or the collector
+            // stopped: stop polling; writes handed to the store complete.
+            cancel.cancel();
+            drop(rx);
             run.await.context("the collector stopped abnormally")?;
+            refuse_damaged(&store)?;
+            printed?;
             Ok(ExitCode::SUCCESS)
         }
     })
+}
+
+/// Fails when SQLite reported the store damaged during the run (the writer then
+/// stopped writing): the command must not end as if all went well.
+fn refuse_damaged(store: &crate::store::Store) -> anyhow::Result<()> {
+    match store.damaged() {
+        Some(d) => Err(anyhow::anyhow!("{d}"))
+            .with_context(|| format!("the store {}", store.path().display())),
+        None => Ok(()),
+    }
 }
 
 async fn cancel_on_signal(cancel: CancellationToken) {
@@ -105,32 +140,80 @@ async fn cancel_on_signal(cancel: CancellationToken) {
     cancel.cancel();
 }
 
-fn print_outcome(o: &PollOutcome, json: bool) {
+/// Resolves when standard output is a pipe whose reader has gone (the kernel
+/// reports an error on the pipe at once), so the collector stops then rather
+/// than at its next line, which may be a poll interval away. Never resolves
+/// for a terminal, a file, or where that cannot be watched.
+async fn reader_gone() {
+    #[cfg(unix)]
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let watch = std::thread::Builder::new()
+            .name("marsad-stdout-watch".into())
+            .spawn(move || {
+                use rustix::event::{PollFd, PollFlags, poll};
+                let out = std::io::stdout();
+                let mut fds = [PollFd::new(&out, PollFlags::empty())];
+                // POLLERR (and POLLHUP) come whatever was asked for; a
+                // terminal or a file never gives them.
+                while poll(&mut fds, None).is_ok() {
+                    let got = fds[0].revents();
+                    if got.intersects(PollFlags::ERR | PollFlags::HUP) {
+                        let _ = tx.send(());
+                        return;
+                    }
+                    if got.contains(PollFlags::NVAL) {
+                        return;
+                    }
+                }
+            });
+        if watch.is_ok() && rx.await.is_ok() {
+            return;
+        }
+    }
+    std::future::pending::<()>().await
+}
+
+/// A feed's name or error as printed: sanitized and on one line, in JSON too
+/// (a consumer such as `jq -r` prints strings raw).
+fn clean(s: &str) -> String {
+    crate::pipeline::one_line(&sanitize(s))
+}
+
+fn print_outcome(o: &PollOutcome, json: bool) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
     if json {
         let v = serde_json::json!({
-            "feed": o.feed,
+            "feed": clean(&o.feed),
             "finished": o.finished,
             "new": o.new.len(),
             "alerts": o.fired.iter().filter(|a| !a.quiet).count(),
             "not_modified": o.not_modified,
-            "error": o.error,
+            "error": o.error.as_deref().map(clean),
         });
-        println!("{v}");
+        writeln!(out, "{v}")?;
     } else {
         let what = match (&o.error, o.not_modified) {
-            (Some(e), _) => format!("error: {}", sanitize(e)),
+            (Some(e), _) => format!("error: {}", clean(e)),
             (None, true) => "not modified".into(),
             (None, false) => format!("{} new", o.new.len()),
         };
-        println!(
+        writeln!(
+            out,
             "{}  {}  {what}",
             o.finished.format("%H:%M:%S"),
-            sanitize(&o.feed)
-        );
+            clean(&o.feed)
+        )?;
     }
+    out.flush()
 }
 
-fn report(results: &[PollResult], elapsed: std::time::Duration, json: bool) -> ExitCode {
+fn report(
+    results: &[PollResult],
+    elapsed: std::time::Duration,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
     let new: usize = results.iter().map(|r| r.new_count).sum();
     let seen: usize = results.iter().map(|r| r.seen).sum();
     let not_modified = results.iter().filter(|r| r.outcome.not_modified).count();
@@ -143,14 +226,14 @@ fn report(results: &[PollResult], elapsed: std::time::Duration, json: bool) -> E
             .iter()
             .map(|r| {
                 serde_json::json!({
-                    "feed": r.outcome.feed,
+                    "feed": clean(&r.outcome.feed),
                     "status": r.status,
                     "new": r.new_count,
                     "seen": r.seen,
                     "not_modified": r.outcome.not_modified,
                     "latency_ms": r.latency_ms,
                     "bytes": r.bytes,
-                    "error": r.outcome.error,
+                    "error": r.outcome.error.as_deref().map(clean),
                     "next_due": r.next_due,
                     "gone": r.gone,
                 })
@@ -168,18 +251,19 @@ fn report(results: &[PollResult], elapsed: std::time::Duration, json: bool) -> E
                 "seconds": elapsed.as_secs_f64(),
             }
         });
-        println!("{v}");
+        writeln!(out, "{v}")?;
     } else {
         for r in &sorted {
             let status = r.status.map_or("-".to_string(), |s| s.to_string());
             let what = match &r.outcome.error {
-                Some(e) => format!("error: {}", sanitize(e)),
+                Some(e) => format!("error: {}", clean(e)),
                 None if r.outcome.not_modified => "not modified".into(),
                 None => format!("{} new, {} seen", r.new_count, r.seen),
             };
-            println!(
+            writeln!(
+                out,
                 "{:<28} {:>4} {:>6} ms  {what}{}",
-                sanitize(&r.outcome.feed),
+                clean(&r.outcome.feed),
                 status,
                 r.latency_ms,
                 if r.gone {
@@ -187,20 +271,22 @@ fn report(results: &[PollResult], elapsed: std::time::Duration, json: bool) -> E
                 } else {
                     ""
                 }
-            );
+            )?;
         }
-        println!(
+        writeln!(
+            out,
             "{} feed{} polled: {new} new item{}, {seen} already known, {not_modified} not modified (304), {errors} error{}, in {:.2} s",
             results.len(),
             if results.len() == 1 { "" } else { "s" },
             if new == 1 { "" } else { "s" },
             if errors == 1 { "" } else { "s" },
             elapsed.as_secs_f64()
-        );
+        )?;
     }
-    if !results.is_empty() && errors == results.len() {
+    out.flush()?;
+    Ok(if !results.is_empty() && errors == results.len() {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
-    }
+    })
 }

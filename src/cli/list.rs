@@ -1,5 +1,6 @@
 //! `marsad list`, `marsad export`, and the store summary.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,6 +12,7 @@ use serde::Serialize;
 use super::Context;
 use crate::model::StoredItem;
 use crate::store::ItemQuery;
+use crate::text::sanitize_cow;
 
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
@@ -56,36 +58,46 @@ pub struct ExportArgs {
     output: Option<PathBuf>,
 }
 
-/// The JSON form of an item for `list --json` and `export`.
+/// The JSON form of an item for `list --json` and `export`. Its texts are
+/// sanitized again on the way out (they were when stored): a store file made
+/// or changed by something else must not reach a terminal or a consumer raw.
 #[derive(Debug, Serialize)]
 struct ItemLine<'a> {
     id: i64,
-    feed: &'a str,
-    source: &'a str,
-    title: &'a str,
-    link: Option<&'a str>,
+    feed: Cow<'a, str>,
+    source: Cow<'a, str>,
+    title: Cow<'a, str>,
+    link: Option<Cow<'a, str>>,
     published: Option<String>,
-    lang: &'a str,
+    lang: Cow<'a, str>,
     topics: Vec<String>,
     parties: Vec<String>,
     alerts: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    text: Option<&'a str>,
+    text: Option<Cow<'a, str>>,
 }
 
 fn line(item: &StoredItem, with_text: bool) -> ItemLine<'_> {
     ItemLine {
         id: item.id.0,
-        feed: &item.feed,
-        source: &item.source,
-        title: &item.title,
-        link: item.link.as_deref(),
+        feed: one_line(&item.feed),
+        source: one_line(&item.source),
+        title: one_line(&item.title),
+        link: item.link.as_deref().map(one_line),
         published: item.published.map(|p| p.to_rfc3339()),
-        lang: &item.labels.lang,
+        lang: one_line(&item.labels.lang),
         topics: item.labels.topic_ids(),
         parties: item.labels.party_ids(),
         alerts: item.labels.alert_ids(),
-        text: with_text.then_some(item.text.as_str()),
+        text: with_text.then(|| sanitize_cow(&item.text)),
+    }
+}
+
+/// A stored title, name or link as printed: sanitized, on one line.
+fn one_line(s: &str) -> Cow<'_, str> {
+    match sanitize_cow(s) {
+        Cow::Borrowed(b) if !b.contains(['\n', '\t']) => Cow::Borrowed(b),
+        c => Cow::Owned(crate::pipeline::one_line(&c)),
     }
 }
 
@@ -96,7 +108,8 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<ExitCode> {
         .map(|d| chrono::Duration::from_std(d).map(|d| Utc::now() - d))
         .transpose()
         .context("--since is too long")?;
-    let items = store.reader()?.items(&ItemQuery {
+    let reader = store.reader()?;
+    let items = reader.items(&ItemQuery {
         topic: args.topic.clone(),
         party: args.party.clone(),
         alert: args.alert.clone(),
@@ -123,14 +136,23 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<ExitCode> {
                 out,
                 "{when}  {:<6} {:<24} [{}] {}  {}",
                 item.id,
-                item.source.chars().take(24).collect::<String>(),
+                one_line(&item.source).chars().take(24).collect::<String>(),
                 item.labels.topic_ids().join(","),
-                badges.join(" "),
-                item.title
+                one_line(&badges.join(" ")),
+                one_line(&item.title)
             )?;
         }
     }
+    out.flush()?;
+    name_skipped(&reader);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Names on standard error the rows a query skipped as unreadable.
+fn name_skipped(reader: &crate::store::Reader) {
+    for s in reader.take_skipped() {
+        eprintln!("marsad: skipped {s}");
+    }
 }
 
 fn badge(ctx: &Context, party: &str) -> String {
@@ -143,7 +165,9 @@ fn badge(ctx: &Context, party: &str) -> String {
 
 pub fn export(ctx: &Context, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let store = ctx.open_store()?;
-    let items = store.reader()?.items(&ItemQuery::default())?;
+    let reader = store.reader()?;
+    let items = reader.items(&ItemQuery::default())?;
+    name_skipped(&reader);
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path)
@@ -177,16 +201,16 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> anyhow::Result<ExitCode> {
                 let l = line(item, true);
                 w.write_record([
                     l.id.to_string(),
-                    l.feed.to_string(),
-                    l.source.to_string(),
-                    l.title.to_string(),
-                    l.link.unwrap_or("").to_string(),
+                    l.feed.into_owned(),
+                    l.source.into_owned(),
+                    l.title.into_owned(),
+                    l.link.map(Cow::into_owned).unwrap_or_default(),
                     l.published.unwrap_or_default(),
-                    l.lang.to_string(),
+                    l.lang.into_owned(),
                     l.topics.join(";"),
                     l.parties.join(";"),
                     l.alerts.join(";"),
-                    item.text.clone(),
+                    l.text.map(Cow::into_owned).unwrap_or_default(),
                 ])?;
             }
             w.flush()?;
@@ -201,17 +225,20 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> anyhow::Result<ExitCode> {
 pub fn summary(ctx: &Context) -> anyhow::Result<ExitCode> {
     let store = ctx.open_store()?;
     let s = store.reader()?.summary()?;
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "{} — store {}",
         ctx.config.settings.watch,
         ctx.store_path.display()
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  items {}  unread {}  feeds {}  open alerts {}",
         s.items, s.unread, s.feeds, s.open_alerts
-    );
+    )?;
     for (topic, n) in &s.topics {
-        println!("  {topic:<12} {n}");
+        writeln!(out, "  {:<12} {n}", one_line(topic))?;
     }
     Ok(ExitCode::SUCCESS)
 }

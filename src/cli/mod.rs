@@ -58,7 +58,7 @@ pub enum Command {
         /// Folder of *.txt documents, with an optional seeds.toml sidecar
         dir: Option<PathBuf>,
     },
-    /// Validate the configuration and print a summary; exit code 1 on errors
+    /// Validate the configuration and print a summary; with --store, also run SQLite's integrity check on the store; exit code 1 on errors
     Check,
     /// The dashboard on a built-in replay of news served on 127.0.0.1 (no internet needed)
     #[command(
@@ -114,11 +114,33 @@ pub enum Command {
     },
 }
 
+/// Whether `e` is a write to a closed pipe: whoever read the output has gone
+/// (`marsad feeds | head -1`, `marsad list | true`). The command then ends
+/// quietly with exit 0, as Unix tools do (Rust ignores SIGPIPE, so the write
+/// fails with EPIPE instead of ending the process).
+pub fn is_closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        let kind = if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            Some(io.kind())
+        } else if let Some(json) = c.downcast_ref::<serde_json::Error>() {
+            json.io_error_kind()
+        } else if let Some(csv) = c.downcast_ref::<csv::Error>() {
+            match csv.kind() {
+                csv::ErrorKind::Io(io) => Some(io.kind()),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 /// Runs the command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let command = cli.command.unwrap_or(Command::Watch);
     if let Command::Check = command {
-        return check::run(cli.config.as_deref());
+        return check::run(cli.config.as_deref(), cli.store.as_deref());
     }
     if let Command::Demo = command {
         return demo::run();

@@ -39,13 +39,8 @@ pub fn run(config: &Config, cmd: &OpmlCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn import(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
-    let len = std::fs::metadata(file)
-        .with_context(|| format!("cannot read {}", file.display()))?
-        .len();
-    if len > MAX_OPML {
-        anyhow::bail!("{} is larger than {MAX_OPML} bytes", file.display());
-    }
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = crate::config::read_bounded_bytes(file, MAX_OPML)
+        .with_context(|| format!("cannot read {}", file.display()))?;
     let text = crate::feeds::decode::decode(&bytes, None).text;
     let (subs, refused) =
         opml::read(&text).with_context(|| format!("reading {}", file.display()))?;
@@ -58,11 +53,12 @@ fn import(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
     }
     let (entries, n) = opml::toml_entries(&subs, &config.feeds);
     if n == 0 {
-        println!(
+        writeln!(
+            std::io::stdout(),
             "nothing to add: {} subscription{} found, all already configured",
             subs.len(),
             if subs.len() == 1 { "" } else { "s" }
-        );
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     match &config.source {
@@ -70,10 +66,10 @@ fn import(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
             eprintln!(
                 "the active configuration is the built-in one; copy these {n} entries into your feeds.toml (`marsad check` names where it is looked for):"
             );
-            print!("{entries}");
+            write!(std::io::stdout(), "{entries}")?;
         }
         ConfigSource::File(path) => {
-            let before = std::fs::read_to_string(path)
+            let before = crate::config::read_bounded(path, crate::config::MAX_CONFIG)
                 .with_context(|| format!("cannot read {}", path.display()))?;
             let mut after = before.clone();
             if !after.ends_with('\n') {
@@ -88,11 +84,12 @@ fn import(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("cannot write {}", tmp.display()))?;
             std::fs::rename(&tmp, path)
                 .with_context(|| format!("cannot replace {}", path.display()))?;
-            println!(
+            writeln!(
+                std::io::stdout(),
                 "added {n} feed{} to {}",
                 if n == 1 { "" } else { "s" },
                 path.display()
-            );
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -13,10 +13,12 @@ use crate::store::{AlertPolicy, FeedRef, IngestBatch, Store};
 pub fn run(ctx: &Context, dir: Option<&Path>) -> anyhow::Result<ExitCode> {
     let store = ctx.open_store_bare()?;
     let (new, seen) = import(ctx, &store, dir)?;
-    println!(
+    use std::io::Write as _;
+    writeln!(
+        std::io::stdout(),
         "imported {new} new item{} ({seen} already in the store)",
         if new == 1 { "" } else { "s" }
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -78,25 +78,26 @@ pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::
     // Feed health covers the configured feeds: not the seeds, not feeds since
     // removed from the config.
     let configured: Vec<String> = config.feeds.iter().map(|f| f.name.clone()).collect();
-    let (rows, more, alerts, feeds, max_id) = tokio::task::spawn_blocking(move || {
-        let (rows, more) = crate::app::load::first_page(&reader_store)?;
+    let (rows, more, alerts, feeds, max_id, skipped) = tokio::task::spawn_blocking(move || {
+        let (rows, more, mut skipped) = crate::app::load::first_page(&reader_store)?;
         let r = reader_store.reader()?;
-        anyhow::Ok((
-            rows,
-            more,
-            r.alerts(false, 500)?,
-            r.feeds()?
-                .into_iter()
-                .filter(|f| configured.contains(&f.name))
-                .collect::<Vec<_>>(),
-            r.max_item_id()?,
-        ))
+        let alerts = r.alerts(false, 500)?;
+        let feeds = r
+            .feeds()?
+            .into_iter()
+            .filter(|f| configured.contains(&f.name))
+            .collect::<Vec<_>>();
+        skipped.extend(r.take_skipped());
+        anyhow::Ok((rows, more, alerts, feeds, r.max_item_id()?, skipped))
     })
     .await
     .context("the store loader stopped")?
     .context("cannot load the store")?;
 
     let (tx, mut rx) = mpsc::channel::<Event>(4096);
+    if let Some(msg) = crate::app::load::skipped_status(&skipped) {
+        let _ = tx.try_send(Event::Stored(Err(msg)));
+    }
     let cancel = CancellationToken::new();
     let refresh = start_collector(&config, &store, tx.clone(), cancel.clone()).await?;
     crate::tui::spawn_signals(tx.clone(), cancel.clone());

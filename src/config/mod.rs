@@ -239,7 +239,7 @@ impl Config {
     }
 
     pub fn from_file(path: &Path) -> Result<Config, ConfigErrors> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = read_bounded(path, MAX_CONFIG).map_err(|e| {
             ConfigErrors(vec![ConfigError {
                 file: path.display().to_string(),
                 line: 0,
@@ -276,6 +276,33 @@ impl Config {
     pub fn feed(&self, name: &str) -> Option<&FeedConfig> {
         self.feeds.iter().find(|f| f.name == name)
     }
+}
+
+/// The largest configuration file read (the shipped one is about 40 KB).
+pub const MAX_CONFIG: u64 = 4 * 1024 * 1024;
+
+/// Reads a text file of at most `max` bytes: a larger one, or one that never
+/// ends (`/dev/zero`), is an error once `max` bytes are read, whatever its
+/// size claims. Pipes and process substitutions are read like files.
+pub fn read_bounded(path: &Path, max: u64) -> std::io::Result<String> {
+    String::from_utf8(read_bounded_bytes(path, max)?)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text"))
+}
+
+/// As [`read_bounded`], the bytes as they are.
+pub fn read_bounded_bytes(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(std::io::Error::other(format!(
+            "it is larger than {} MiB",
+            max / (1024 * 1024)
+        )));
+    }
+    Ok(bytes)
 }
 
 fn toml_error(map: &SourceMap<'_>, e: &toml::de::Error) -> ConfigError {

@@ -367,6 +367,11 @@ fn settle(
             (Vec::new(), error_record(attempted, &e))
         }
     };
+    // An error can quote what the server sent (a Location, a parser's view of
+    // the body): stored and shown sanitized, on one line.
+    record.error = record
+        .error
+        .map(|e| crate::pipeline::one_line(&crate::text::sanitize(&e)));
     let outcome = if record.gone {
         Outcome::Gone
     } else if record.error.is_some() {

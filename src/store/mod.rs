@@ -7,6 +7,7 @@
 //! open their own connections (`Store::reader`).
 
 mod canon;
+mod health;
 mod labels;
 mod read;
 mod schema;
@@ -14,21 +15,27 @@ mod write;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 pub use canon::{ItemKeys, canonical_link, content_hash};
-pub use read::{AlertRow, DashRow, FeedState, ItemQuery, Reader, Summary};
+pub use health::Damage;
+pub use read::{AlertRow, DashRow, FeedState, ItemQuery, Reader, Skipped, Summary};
 pub use write::{AlertPolicy, FeedRef, FetchRecord, IngestBatch, IngestReport};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("SQLite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    /// The file is not a sound store (see `health`): every command refuses it.
+    #[error("{0}")]
+    Damaged(Damage),
+    #[error("{0}")]
+    Io(String),
     #[error(
         "the store {path} has schema version {found}, newer than this marsad knows ({known}); upgrade marsad or use another --store"
     )]
@@ -48,6 +55,26 @@ pub enum StoreError {
     Closed,
     #[error("stored labels are not valid JSON: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        if health::is_damage(&e) {
+            StoreError::Damaged(Damage::new(format!("SQLite says: {e}")))
+        } else {
+            StoreError::Sqlite(e)
+        }
+    }
+}
+
+impl StoreError {
+    /// The damage, when this error is about a damaged store file.
+    pub fn damage(&self) -> Option<&Damage> {
+        match self {
+            StoreError::Damaged(d) => Some(d),
+            _ => None,
+        }
+    }
 }
 
 /// A write queued for the writer. It may run twice: the writes of a group run
@@ -95,6 +122,9 @@ where
 {
     fn run(&mut self, c: &Connection, deferred: &mut Deferred) -> bool {
         let r = (self.run)(c, deferred, &self.input);
+        if let Err(StoreError::Damaged(d)) = &r {
+            deferred.damage = Some(d.clone());
+        }
         let ok = r.is_ok();
         self.done = Some(r);
         ok
@@ -130,6 +160,8 @@ pub(super) struct Deferred {
     /// (item id, the batch's texts, where its search key lies in them) for
     /// `items_fts`.
     pub(super) fts: Vec<(i64, Arc<str>, write::Span)>,
+    /// A write found the file damaged: the writer writes nothing more.
+    damage: Option<Damage>,
 }
 
 impl Deferred {
@@ -152,6 +184,9 @@ pub struct Store {
     jobs: mpsc::Sender<Job>,
     /// Writes announced and not queued yet (see [`Store::expect`]).
     expected: Arc<AtomicUsize>,
+    /// Set by the writer when SQLite reports the file damaged: from then on
+    /// it refuses every write, and commands stop with this message.
+    damage: Arc<OnceLock<Damage>>,
 }
 
 /// A write on its way to the store (a feed being fetched and parsed). While
@@ -199,7 +234,9 @@ where
 }
 
 impl Store {
-    /// Opens (creating if needed) the store at `path`, migrating its schema.
+    /// Opens (creating if needed) the store at `path`, migrating its schema. A
+    /// file that is there but is not a sound store (empty, not SQLite, damaged)
+    /// is refused, never made into a new store.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
@@ -207,20 +244,34 @@ impl Store {
                 source,
             })?;
         }
+        health::check_file(path)?;
         let mut conn = Connection::open(path)?;
         schema::prepare(&mut conn, &path.display().to_string())?;
         let (jobs, rx) = mpsc::channel::<Job>();
         let expected = Arc::new(AtomicUsize::new(0));
         let coming = expected.clone();
+        let damage = Arc::new(OnceLock::new());
+        let found = damage.clone();
         std::thread::Builder::new()
             .name("marsad-store-writer".into())
-            .spawn(move || writer_loop(conn, rx, &coming))
+            .spawn(move || writer_loop(conn, rx, &coming, &found))
             .map_err(|e| StoreError::Commit(format!("cannot start the writer thread: {e}")))?;
         Ok(Store {
             path: path.to_path_buf(),
             jobs,
             expected,
+            damage,
         })
+    }
+
+    /// `PRAGMA integrity_check` of the store file at `path`, read-only.
+    pub fn check(path: &Path) -> Result<(), StoreError> {
+        health::integrity_check(path)
+    }
+
+    /// The damage the writer found, if SQLite reported the file damaged.
+    pub fn damaged(&self) -> Option<&Damage> {
+        self.damage.get()
     }
 
     /// Announces a write to come: see [`Expected`].
@@ -331,7 +382,12 @@ fn fit_cache(conn: &Connection, kib: &mut i64) {
     }
 }
 
-fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Job>, expected: &AtomicUsize) {
+fn writer_loop(
+    mut conn: Connection,
+    rx: mpsc::Receiver<Job>,
+    expected: &AtomicUsize,
+    damage: &OnceLock<Damage>,
+) {
     let mut cache_kib = CACHE_MIN_KIB;
     loop {
         // A large cache is given back after a second without writes: a
@@ -357,7 +413,18 @@ fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Job>, expected: &AtomicU
             }
         };
         let batch = gather(first, &rx, expected);
-        run_group(&mut conn, batch);
+        if let Some(d) = damage.get() {
+            // A damaged file is not written further.
+            let refused = StoreError::Damaged(d.clone());
+            for job in batch {
+                job.answer(Some(&refused));
+            }
+            continue;
+        }
+        if let Some(d) = run_group(&mut conn, batch) {
+            tracing::error!(damage = %d, "the store is damaged: writes stop");
+            let _ = damage.set(d);
+        }
         fit_cache(&conn, &mut cache_kib);
     }
 }
@@ -418,19 +485,29 @@ const LINGER: Duration = Duration::from_millis(50);
 const STEP: Duration = Duration::from_millis(5);
 
 /// Runs a group of writes in one transaction and answers each; if one fails,
-/// runs them again one by one, each in its own transaction.
-fn run_group(conn: &mut Connection, mut batch: Vec<Job>) {
+/// runs them again one by one, each in its own transaction. Returns the damage
+/// SQLite reported, if it did: the writes not yet run are then refused.
+fn run_group(conn: &mut Connection, mut batch: Vec<Job>) -> Option<Damage> {
     let failed = match together(conn, &mut batch) {
         Ok(()) => None,
+        Err(Failed::Damaged(d)) => Some(StoreError::Damaged(d)),
         Err(Failed::Write) if batch.len() > 1 => {
+            let mut damage = None;
             for mut job in batch {
-                let failed = match together(conn, std::slice::from_mut(&mut job)) {
-                    Err(Failed::Store(e)) => Some(e),
-                    _ => None,
+                let failed = match &damage {
+                    Some(d) => Some(StoreError::Damaged(Clone::clone(d))),
+                    None => match together(conn, std::slice::from_mut(&mut job)) {
+                        Err(Failed::Store(e)) => Some(e),
+                        Err(Failed::Damaged(d)) => {
+                            damage = Some(d.clone());
+                            Some(StoreError::Damaged(d))
+                        }
+                        _ => None,
+                    },
                 };
                 job.answer(failed.as_ref());
             }
-            return;
+            return damage;
         }
         // A lone write that failed: rolled back, and its own error answers.
         Err(Failed::Write) => None,
@@ -442,28 +519,43 @@ fn run_group(conn: &mut Connection, mut batch: Vec<Job>) {
     for job in batch {
         job.answer(failed.as_ref());
     }
+    failed.and_then(|e| e.damage().cloned())
 }
 
 /// Why a transaction did not commit.
 enum Failed {
     /// A write failed (its error is its answer); everything was rolled back.
     Write,
+    /// SQLite reported the file damaged; everything was rolled back.
+    Damaged(Damage),
     /// The transaction itself failed.
     Store(StoreError),
+}
+
+impl From<StoreError> for Failed {
+    fn from(e: StoreError) -> Failed {
+        match e {
+            StoreError::Damaged(d) => Failed::Damaged(d),
+            e => Failed::Store(e),
+        }
+    }
 }
 
 /// Runs `jobs` in one immediate transaction and commits; rolls back on failure.
 fn together(conn: &mut Connection, jobs: &mut [Job]) -> Result<(), Failed> {
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .map_err(|e| Failed::Store(e.into()))?;
+        .map_err(|e| Failed::from(StoreError::from(e)))?;
     let mut deferred = Deferred::default();
     for job in jobs.iter_mut() {
         if !job.run(&tx, &mut deferred) {
             // Dropping the transaction rolls it back.
-            return Err(Failed::Write);
+            return Err(match deferred.damage.take() {
+                Some(d) => Failed::Damaged(d),
+                None => Failed::Write,
+            });
         }
     }
-    deferred.flush(&tx).map_err(Failed::Store)?;
-    tx.commit().map_err(|e| Failed::Store(e.into()))
+    deferred.flush(&tx)?;
+    tx.commit().map_err(|e| Failed::from(StoreError::from(e)))
 }

@@ -72,6 +72,70 @@ pub struct Summary {
 /// A read connection.
 pub struct Reader {
     conn: Connection,
+    /// Rows the last queries could not read (see [`Skipped`]).
+    skipped: std::cell::RefCell<Vec<Skipped>>,
+}
+
+/// An item row that could not be read (a value of the wrong type, as in a
+/// store changed by hand or by another program): skipped, and named, so one
+/// bad row never makes the whole store unreadable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// "item 42", "feed `BBC`".
+    pub row: String,
+    pub why: String,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} cannot be read ({})", self.row, self.why)
+    }
+}
+
+/// Whether an error is about one row's values (skip the row), not the query.
+fn is_row_error(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+            | rusqlite::Error::Utf8Error(..)
+    )
+}
+
+/// Decodes every row of `rows` with `decode`, skipping (and recording in
+/// `skipped`, named by `kind` and the key in column 0: an item's id, a feed's
+/// name) those whose values cannot be read.
+fn lenient<T>(
+    mut rows: rusqlite::Rows<'_>,
+    kind: &str,
+    decode: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+    skipped: &std::cell::RefCell<Vec<Skipped>>,
+) -> Result<Vec<T>, StoreError> {
+    use rusqlite::types::ValueRef;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        match decode(r) {
+            Ok(v) => out.push(v),
+            Err(e) if is_row_error(&e) => {
+                let key = match r.get_ref(0) {
+                    Ok(ValueRef::Integer(i)) => i.to_string(),
+                    Ok(ValueRef::Text(t)) => {
+                        format!("`{}`", crate::text::sanitize(&String::from_utf8_lossy(t)))
+                    }
+                    _ => "?".to_string(),
+                };
+                let s = Skipped {
+                    row: format!("{kind} {key}"),
+                    why: e.to_string(),
+                };
+                tracing::warn!(%s, "skipped an unreadable row");
+                skipped.borrow_mut().push(s);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(out)
 }
 
 pub(super) fn from_ts(ms: i64) -> DateTime<Utc> {
@@ -112,7 +176,15 @@ impl Reader {
         // Readers mostly scan once (the dashboard's pages, `list`): a small page
         // cache costs little time and keeps the dashboard's memory down.
         conn.pragma_update(None, "cache_size", -512)?;
-        Ok(Reader { conn })
+        Ok(Reader {
+            conn,
+            skipped: Default::default(),
+        })
+    }
+
+    /// The rows skipped since the last call, as unreadable (see [`Skipped`]).
+    pub fn take_skipped(&self) -> Vec<Skipped> {
+        std::mem::take(&mut self.skipped.borrow_mut())
     }
 
     /// Items matching `q`, newest first.
@@ -161,8 +233,8 @@ impl Reader {
             args.push(Value::Integer(limit as i64));
         }
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args), item_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let rows = stmt.query(params_from_iter(args))?;
+        lenient(rows, "item", item_from_row, &self.skipped)
     }
 
     pub fn item(&self, id: ItemId) -> Result<Option<StoredItem>, StoreError> {
@@ -170,8 +242,8 @@ impl Reader {
             "SELECT {ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1 AND i.deleted = 0"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query_map([id.0], item_from_row)?;
-        Ok(rows.next().transpose()?)
+        let rows = stmt.query([id.0])?;
+        Ok(lenient(rows, "item", item_from_row, &self.skipped)?.pop())
     }
 
     pub fn count(&self) -> Result<i64, StoreError> {
@@ -189,7 +261,8 @@ impl Reader {
                     f.last_latency_ms, f.last_bytes, f.last_new, f.last_seen, f.failure_streak, f.next_due, f.gone
              FROM feeds f ORDER BY f.name",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query([])?;
+        let decode = |r: &Row<'_>| {
             Ok(FeedState {
                 name: r.get(0)?,
                 url: r.get(1)?,
@@ -208,23 +281,24 @@ impl Reader {
                 next_due: r.get::<_, Option<i64>>(14)?.map(from_ts),
                 gone: r.get(15)?,
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        };
+        lenient(rows, "feed", decode, &self.skipped)
     }
 
     /// Fired alerts, newest first.
     pub fn alerts(&self, open_only: bool, limit: usize) -> Result<Vec<AlertRow>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT a.alert, a.item_id, i.title, i.source, a.fired_at, a.quiet, a.acknowledged,
+            "SELECT a.item_id, a.alert, i.title, i.source, a.fired_at, a.quiet, a.acknowledged,
                     coalesce(i.published, i.fetched)
              FROM alerts_fired a JOIN items i ON i.id = a.item_id
              WHERE (?1 = 0 OR a.acknowledged = 0)
              ORDER BY a.fired_at DESC, a.item_id DESC LIMIT ?2",
         )?;
-        let rows = stmt.query_map(rusqlite::params![open_only, limit as i64], |r| {
+        let rows = stmt.query(rusqlite::params![open_only, limit as i64])?;
+        let decode = |r: &Row<'_>| {
             Ok(AlertRow {
-                alert: r.get(0)?,
-                item: ItemId(r.get(1)?),
+                item: ItemId(r.get(0)?),
+                alert: r.get(1)?,
                 title: r.get(2)?,
                 source: r.get(3)?,
                 fired_at: from_ts(r.get(4)?),
@@ -232,8 +306,8 @@ impl Reader {
                 quiet: r.get(5)?,
                 acknowledged: r.get(6)?,
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        };
+        lenient(rows, "item", decode, &self.skipped)
     }
 
     pub fn summary(&self) -> Result<Summary, StoreError> {
@@ -327,8 +401,11 @@ impl Reader {
              FROM items i JOIN feeds f ON f.id = i.feed_id
              WHERE i.id < ?1 AND i.deleted = 0 ORDER BY i.id DESC LIMIT ?2",
         )?;
-        let mut rows: Vec<DashRow> = stmt
-            .query_map(rusqlite::params![below, limit as i64], |r| {
+        let rows = stmt.query(rusqlite::params![below, limit as i64])?;
+        let mut rows: Vec<DashRow> = lenient(
+            rows,
+            "item",
+            |r| {
                 Ok(DashRow {
                     id: ItemId(r.get(0)?),
                     feed: r.get(1)?,
@@ -342,8 +419,9 @@ impl Reader {
                     alerts: Vec::new(),
                     alert_evidence: Vec::new(),
                 })
-            })?
-            .collect::<Result<_, _>>()?;
+            },
+            &self.skipped,
+        )?;
         let (Some(hi), Some(lo)) = (rows.first().map(|r| r.id.0), rows.last().map(|r| r.id.0))
         else {
             return Ok(rows);
