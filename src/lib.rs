@@ -7,6 +7,8 @@
 //! - `model`: the domain types every layer shares (items, labels, evidence).
 //! - `text`: pure text functions: HTML to text, sanitize, normalize, search keys.
 //! - `classify`: topics, parties and alerts from the config's rules. Pure.
+//! - `stories`: stories (one event, every source, both languages) found online,
+//!   and breaking detection. Pure.
 //! - `alert`: what fired alerts do (bell, notification, command) and flood control.
 //! - `feeds`: fetching, decoding and parsing feeds; the Tokio poller and the
 //!   worker threads that parse and classify what it fetches.
@@ -35,6 +37,7 @@ pub mod paths;
 pub mod pipeline;
 pub mod seeds;
 pub mod store;
+pub mod stories;
 pub mod text;
 pub mod tui;
 pub mod ui;

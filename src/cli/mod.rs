@@ -3,9 +3,11 @@
 
 mod check;
 mod classify;
+mod cluster;
 mod context;
 mod demo;
 mod eval;
+mod eval_stories;
 mod farm;
 mod feeds;
 mod fetch;
@@ -112,6 +114,35 @@ pub enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Group JSON lines from standard input into stories, in published order
+    #[command(
+        after_help = "Reads one item a line, {\"id\", \"lang\", \"source\", \"published\", \"title\", \"body\"},\nin published order (RFC 3339 times), and writes one line per item, {\"id\", \"story\"},\nby the algorithm ingest uses with the active config. A story is named by the id\nof its first item. With --explain also \"lang\" and \"why\": how the item joined\n(new, copy, words, evidence), the score, the gap in time, and the shared words,\nnames, numbers, concepts, parties and rules.\n\nExample:\n  marsad cluster --explain < items.jsonl"
+    )]
+    Cluster {
+        /// Add why each item joined its story
+        #[arg(long)]
+        explain: bool,
+        /// Override a clustering parameter (experiments), e.g. --set words=0.3
+        #[arg(long = "set", value_name = "KEY=VALUE", hide = true)]
+        set: Vec<String>,
+    },
+    /// Score the story clustering on labeled items (the format of stories-dev.jsonl)
+    #[command(
+        after_help = "Clusters the items as `marsad cluster` does and prints BCubed precision,\nrecall and F1 and pairwise precision and recall over cross-language pairs.\n--explain lists merged and split stories with why each item joined.\n\nExample:\n  marsad eval-stories ../shared/eval/stories-dev.jsonl"
+    )]
+    EvalStories {
+        /// JSON lines: {"id", "story", "lang", "source", "published", "title", "body"}
+        file: PathBuf,
+        /// List merged and split stories with why each item joined
+        #[arg(long)]
+        explain: bool,
+        /// Print the scores as JSON
+        #[arg(long)]
+        json: bool,
+        /// Override a clustering parameter (experiments), e.g. --set words=0.3
+        #[arg(long = "set", value_name = "KEY=VALUE", hide = true)]
+        set: Vec<String>,
+    },
 }
 
 /// Whether `e` is a write to a closed pipe: whoever read the output has gone
@@ -168,5 +199,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Opml(cmd) => opml::run(&ctx.config, &cmd),
         Command::Classify { explain } => classify::run(&ctx, explain),
         Command::Eval { file, explain } => eval::run(&ctx, &file, explain),
+        Command::Cluster { explain, set } => cluster::run(&ctx, explain, &set),
+        Command::EvalStories {
+            file,
+            explain,
+            json,
+            set,
+        } => eval_stories::run(&ctx, &file, explain, json, &set),
     }
 }
