@@ -2,7 +2,6 @@
 //! fields ignored), one JSON line out per item in input order with its language,
 //! topics, parties and alerts, and with `--explain` the evidence of each label.
 
-use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -30,20 +29,9 @@ struct Input {
 pub fn run(ctx: &Context, explain: bool) -> anyhow::Result<ExitCode> {
     let classifier =
         Classifier::new(&ctx.config).context("the configuration's rules do not compile")?;
-    let stdin = std::io::stdin().lock();
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for (n, line) in stdin.lines().enumerate() {
-        let line = line.context("reading standard input")?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let input: Input = serde_json::from_str(&line)
-            .with_context(|| format!("line {}: not a JSON object with title and body", n + 1))?;
-        let value = classify_one(&classifier, &input, explain);
-        serde_json::to_writer(&mut out, &value)?;
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
+    super::map_json_lines("title and body", |input: Input| {
+        Ok(classify_one(&classifier, &input, explain))
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -5,7 +5,6 @@
 //! is named by the id of its first item. `marsad eval-stories FILE` runs the
 //! same on labeled items and scores it.
 
-use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -154,27 +153,14 @@ pub(super) fn params(sets: &[String]) -> anyhow::Result<Params> {
 
 pub fn run(ctx: &Context, explain: bool, sets: &[String]) -> anyhow::Result<ExitCode> {
     let mut runner = Runner::new(ctx, params(sets)?)?;
-    let stdin = std::io::stdin().lock();
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for (n, line) in stdin.lines().enumerate() {
-        let line = line.context("reading standard input")?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let input: Input = serde_json::from_str(&line)
-            .with_context(|| format!("line {}: not a JSON object with title and body", n + 1))?;
+    super::map_json_lines("title and body", |input: Input| {
         let placed = runner.place(&input);
         let mut v = json!({"id": input.id, "story": placed.story});
         if explain {
             v["lang"] = json!(placed.lang);
             v["why"] = serde_json::to_value(&placed.decision.why)?;
         }
-        let mut line = serde_json::to_vec(&v)?;
-        line.push(b'\n');
-        if out.write_all(&line).is_err() {
-            return Ok(ExitCode::SUCCESS); // the reader has gone (a closed pipe)
-        }
-    }
-    let _ = out.flush();
+        Ok(v)
+    })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -13,6 +13,7 @@ use anyhow::Context as _;
 use super::Context;
 use super::cluster::{Input, Runner, params};
 use crate::stories::score::{Labeled, quality};
+use crate::text::sanitize_cow;
 
 pub fn run(
     ctx: &Context,
@@ -84,13 +85,15 @@ pub fn run(
         let show = |i: usize| {
             let (inp, row) = (&inputs[i], &rows[i]);
             let why = serde_json::to_string(&row.decision.why).unwrap_or_default();
+            let clean = |s: &str| sanitize_cow(s).into_owned();
             format!(
-                "    {} [{}] {} {} | {}\n        {why}",
-                inp.id,
-                inp.story.as_deref().unwrap_or(""),
+                "    {} [{}] {} {} | {}\n        {}",
+                clean(&inp.id.to_string()),
+                clean(inp.story.as_deref().unwrap_or("")),
                 row.lang,
-                inp.published.as_deref().unwrap_or(""),
-                inp.title
+                clean(inp.published.as_deref().unwrap_or("")),
+                clean(&inp.title),
+                clean(&why)
             )
         };
         println!("\nmerged (one predicted story, several gold):");
@@ -100,7 +103,11 @@ pub fn run(
             golds.sort_unstable();
             golds.dedup();
             if golds.len() > 1 {
-                println!("  story {p}: gold {}", golds.join(", "));
+                println!(
+                    "  story {}: gold {}",
+                    sanitize_cow(p),
+                    sanitize_cow(&golds.join(", "))
+                );
                 for &i in items {
                     println!("{}", show(i));
                 }
@@ -115,7 +122,11 @@ pub fn run(
             preds.sort_unstable();
             preds.dedup();
             if preds.len() > 1 {
-                println!("  gold {g}: predicted {}", preds.join(", "));
+                println!(
+                    "  gold {}: predicted {}",
+                    sanitize_cow(g),
+                    sanitize_cow(&preds.join(", "))
+                );
                 for &i in items {
                     println!("{}", show(i));
                 }

@@ -145,6 +145,31 @@ pub enum Command {
     },
 }
 
+/// Reads JSON lines from standard input, one `T` a line (blank lines skipped),
+/// and writes what `each` makes of each as one JSON line to standard output.
+/// `what` names the expected object in the error for a line that is not one.
+pub(crate) fn map_json_lines<T: serde::de::DeserializeOwned>(
+    what: &str,
+    mut each: impl FnMut(T) -> anyhow::Result<serde_json::Value>,
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    use std::io::{BufRead, Write};
+    let stdin = std::io::stdin().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (n, line) in stdin.lines().enumerate() {
+        let line = line.context("reading standard input")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let input: T = serde_json::from_str(&line)
+            .with_context(|| format!("line {}: not a JSON object with {what}", n + 1))?;
+        serde_json::to_writer(&mut out, &each(input)?)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// Whether `e` is a write to a closed pipe: whoever read the output has gone
 /// (`marsad feeds | head -1`, `marsad list | true`). The command then ends
 /// quietly with exit 0, as Unix tools do (Rust ignores SIGPIPE, so the write

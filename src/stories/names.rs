@@ -269,7 +269,7 @@ mod tests {
             ("بزشكيان", "Pezeshkian"),
             ("غروسي", "Grossi"),
             ("نتنياهو", "Netanyahu"),
-            ("الحديدة", "Hodeidah"),
+            ("بوشهر", "Bushehr"),
             ("جيبوتي", "Djibouti"),
             ("فراهاني", "Farahani"),
             ("مشهد", "Mashhad"),
@@ -291,7 +291,7 @@ mod tests {
             );
             let mut hs = Vec::new();
             arabic(&crate::text::normalize(ar), |h| hs.push(h));
-            assert!(hs.contains(&latin(en).expect("long enough")), "{ar} / {en}");
+            assert!(hs.contains(&latin(en).unwrap_or(0)), "{ar} / {en}");
         }
     }
 
