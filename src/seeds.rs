@@ -56,6 +56,8 @@ struct Sidecar {
 #[serde(deny_unknown_fields)]
 pub struct SeedMeta {
     pub file: String,
+    /// The title, for a document whose text has no headline of its own.
+    pub title: Option<String>,
     pub source: Option<String>,
     pub url: Option<String>,
     pub published: Option<String>,
@@ -156,7 +158,11 @@ fn parse_date(s: &str) -> Option<DateTime<Utc>> {
 
 /// Turns one document's text into an incoming item.
 pub fn document(file: &str, text: &str, meta: &SeedMeta) -> SeedDoc {
-    let (title, body) = title_and_body(text);
+    let (title, body) = match meta.title.as_deref().map(str::trim) {
+        // The sidecar's title: every line of the text is body.
+        Some(t) if !t.is_empty() => (t.to_string(), article_lines(text).join("\n\n")),
+        _ => title_and_body(text),
+    };
     let title = if title.is_empty() {
         file.trim_end_matches(".txt").to_string()
     } else {
@@ -222,9 +228,9 @@ fn key(line: &str) -> String {
         .join(" ")
 }
 
-/// Splits a document into title and body: boilerplate dropped, repeated lines kept
-/// once, and a line that is a copy of the following paragraphs run together dropped.
-pub fn title_and_body(text: &str) -> (String, String) {
+/// The lines of the article: boilerplate dropped, repeated lines kept once, and
+/// a line that is a copy of the following paragraphs run together dropped.
+fn article_lines(text: &str) -> Vec<&str> {
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
@@ -251,10 +257,30 @@ pub fn title_and_body(text: &str) -> (String, String) {
         }
         kept.push(line);
     }
+    kept
+}
+
+/// A heading made a title: hashtags before it and a colon after it dropped
+/// (`#USIranNuclearTalksTurmoil لحظة من …:` → `لحظة من …`).
+fn heading(line: &str) -> &str {
+    let mut rest = line.trim();
+    while let Some(tag) = rest.strip_prefix('#') {
+        match tag.split_once(char::is_whitespace) {
+            Some((_, after)) if !after.trim().is_empty() => rest = after.trim_start(),
+            _ => break,
+        }
+    }
+    rest.trim_end_matches([':', '：']).trim()
+}
+
+/// Splits a document into title and body (see [`article_lines`]): the first line
+/// is the title, or the first sentence of a lead paragraph.
+pub fn title_and_body(text: &str) -> (String, String) {
+    let kept = article_lines(text);
     let Some(first) = kept.first() else {
         return (String::new(), String::new());
     };
-    let first = first.trim_end_matches([':', '：']).trim();
+    let first = heading(first);
     if first.chars().count() <= MAX_TITLE_CHARS {
         return (first.to_string(), kept[1..].join("\n\n"));
     }
@@ -300,6 +326,13 @@ mod tests {
     }
 
     #[test]
+    fn hashtags_and_colons_are_not_the_title() {
+        assert_eq!(heading("#Tag #Other عنوان الخبر:"), "عنوان الخبر");
+        assert_eq!(heading("#OnlyATag"), "#OnlyATag");
+        assert_eq!(heading("C# in the news"), "C# in the news");
+    }
+
+    #[test]
     fn long_first_line_gives_its_first_sentence() {
         let lead = format!("الجملة الأولى قصيرة وواضحة. {}", "كلام ".repeat(60));
         let (t, b) = title_and_body(&format!("{lead}\nتتمة"));
@@ -323,11 +356,14 @@ mod tests {
         assert_eq!(s4.body.matches("قال مسؤول أميركي كبير").count(), 1);
         assert!(!s4.body.contains("التعليقات"));
         let s3 = &seeds[3].incoming;
-        assert!(
-            s3.title.starts_with("#USIranNuclearTalksTurmoil"),
-            "{}",
-            s3.title
+        assert_eq!(
+            s3.title,
+            "لحظة من الرهانات العالية والانقسامات العميقة في الدبلوماسية العالمية"
         );
+        // 002 has no headline: the sidecar gives one, and its lead stays in the body.
+        let s2 = &seeds[2].incoming;
+        assert!(s2.title.starts_with("لم تحقق الجولة الأولى"), "{}", s2.title);
+        assert!(s2.body.starts_with("ولم تحقق الجولة الأولى"), "{}", s2.body);
         assert_eq!(
             s3.body.matches("دخلت العملية الدبلوماسية الطويلة").count(),
             1

@@ -7,37 +7,11 @@ use std::collections::BTreeMap;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::Action;
+use crate::config::keys::{self, Code, Key, NAMED};
 
 /// Every remappable action: its name in `[keys]`, what the help says, and its
 /// default keys.
-pub const BINDINGS: &[(&str, &str, &[&str])] = &[
-    ("up", "up", &["up", "k"]),
-    ("down", "down", &["down", "j"]),
-    ("left", "pane left", &["left", "h"]),
-    ("right", "pane right", &["right", "l"]),
-    ("page_up", "page up", &["pageup"]),
-    ("page_down", "page down", &["pagedown"]),
-    ("next_pane", "next pane", &["tab"]),
-    ("prev_pane", "previous pane", &["backtab"]),
-    ("open", "open", &["enter"]),
-    ("back", "back", &["esc"]),
-    ("zoom", "zoom", &["z"]),
-    ("topics", "topics", &["t"]),
-    ("party", "party", &["p"]),
-    ("search", "search", &["/"]),
-    ("clear", "clear filters", &["c"]),
-    ("alerts", "alerts", &["a"]),
-    ("feeds", "feeds", &["f"]),
-    ("open_link", "open link", &["o"]),
-    ("refresh", "refresh", &["r"]),
-    ("mark_read", "mark read", &["m", "space"]),
-    ("acknowledge", "acknowledge", &["x"]),
-    ("acknowledge_all", "acknowledge all", &["X"]),
-    ("bidi", "bidi mode", &["b"]),
-    ("utc", "UTC / local time", &["u"]),
-    ("help", "help", &["?"]),
-    ("quit", "quit", &["q", "ctrl-c"]),
-];
+pub use crate::config::keys::ACTIONS as BINDINGS;
 
 fn action_named(name: &str) -> Option<Action> {
     Some(match name {
@@ -71,113 +45,61 @@ fn action_named(name: &str) -> Option<Action> {
     })
 }
 
-/// A key as written in the config: `q`, `X`, `ctrl-c`, `enter`, `f5`, `space`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Key {
-    code: KeyCodeOrd,
-    ctrl: bool,
-    alt: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum KeyCodeOrd {
-    Char(char),
-    F(u8),
-    Named(u8),
-}
-
-const NAMED: &[(&str, KeyCode)] = &[
-    ("up", KeyCode::Up),
-    ("down", KeyCode::Down),
-    ("left", KeyCode::Left),
-    ("right", KeyCode::Right),
-    ("pageup", KeyCode::PageUp),
-    ("pagedown", KeyCode::PageDown),
-    ("home", KeyCode::Home),
-    ("end", KeyCode::End),
-    ("enter", KeyCode::Enter),
-    ("esc", KeyCode::Esc),
-    ("tab", KeyCode::Tab),
-    ("backtab", KeyCode::BackTab),
-    ("backspace", KeyCode::Backspace),
-    ("delete", KeyCode::Delete),
-    ("insert", KeyCode::Insert),
+/// The key codes of the keys written by name, in the order of `keys::NAMED`.
+const NAMED_CODES: [KeyCode; 15] = [
+    KeyCode::Up,
+    KeyCode::Down,
+    KeyCode::Left,
+    KeyCode::Right,
+    KeyCode::PageUp,
+    KeyCode::PageDown,
+    KeyCode::Home,
+    KeyCode::End,
+    KeyCode::Enter,
+    KeyCode::Esc,
+    KeyCode::Tab,
+    KeyCode::BackTab,
+    KeyCode::Backspace,
+    KeyCode::Delete,
+    KeyCode::Insert,
 ];
 
-impl Key {
-    /// Parses a key name; `None` if it is not one.
-    pub fn parse(name: &str) -> Option<Key> {
-        let mut rest = name;
-        let (mut ctrl, mut alt) = (false, false);
-        loop {
-            if let Some(r) = rest.strip_prefix("ctrl-") {
-                ctrl = true;
-                rest = r;
-            } else if let Some(r) = rest.strip_prefix("alt-") {
-                alt = true;
-                rest = r;
-            } else {
-                break;
-            }
-        }
-        let mut chars = rest.chars();
-        let code = match (chars.next(), chars.next()) {
-            (Some(c), None) => KeyCodeOrd::Char(c),
-            _ if rest == "space" => KeyCodeOrd::Char(' '),
-            _ => {
-                let lower = rest.to_ascii_lowercase();
-                if let Some(i) = NAMED.iter().position(|(n, _)| *n == lower) {
-                    KeyCodeOrd::Named(i as u8)
-                } else if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
-                    if !(1..=12).contains(&n) {
-                        return None;
-                    }
-                    KeyCodeOrd::F(n)
-                } else {
-                    return None;
-                }
-            }
-        };
-        Some(Key { code, ctrl, alt })
-    }
+fn from_event(k: &KeyEvent) -> Option<Key> {
+    let code = match k.code {
+        KeyCode::Char(c) => Code::Char(c),
+        KeyCode::F(n) => Code::F(n),
+        other => Code::Named(NAMED_CODES.iter().position(|c| *c == other)? as u8),
+    };
+    Some(Key {
+        code,
+        ctrl: k.modifiers.contains(KeyModifiers::CONTROL),
+        alt: k.modifiers.contains(KeyModifiers::ALT),
+    })
+}
 
-    fn from_event(k: &KeyEvent) -> Option<Key> {
-        let code = match k.code {
-            KeyCode::Char(c) => KeyCodeOrd::Char(c),
-            KeyCode::F(n) => KeyCodeOrd::F(n),
-            other => KeyCodeOrd::Named(NAMED.iter().position(|(_, c)| *c == other)? as u8),
-        };
-        Some(Key {
-            code,
-            ctrl: k.modifiers.contains(KeyModifiers::CONTROL),
-            alt: k.modifiers.contains(KeyModifiers::ALT),
-        })
-    }
-
-    /// The key as the footer shows it.
-    pub fn label(&self) -> String {
-        let base = match self.code {
-            KeyCodeOrd::Char(' ') => "Space".to_string(),
-            KeyCodeOrd::Char(c) => c.to_string(),
-            KeyCodeOrd::F(n) => format!("F{n}"),
-            KeyCodeOrd::Named(i) => match NAMED.get(i as usize).map(|(n, _)| *n) {
-                Some("up") => "↑".into(),
-                Some("down") => "↓".into(),
-                Some("left") => "←".into(),
-                Some("right") => "→".into(),
-                Some("enter") => "Enter".into(),
-                Some("esc") => "Esc".into(),
-                Some("tab") => "Tab".into(),
-                Some("backtab") => "S-Tab".into(),
-                Some(n) => n.to_string(),
-                None => "?".into(),
-            },
-        };
-        match (self.ctrl, self.alt) {
-            (true, _) => format!("C-{base}"),
-            (_, true) => format!("M-{base}"),
-            _ => base,
-        }
+/// The key as the footer shows it.
+fn label(k: &Key) -> String {
+    let base = match k.code {
+        Code::Char(' ') => "Space".to_string(),
+        Code::Char(c) => c.to_string(),
+        Code::F(n) => format!("F{n}"),
+        Code::Named(i) => match NAMED.get(i as usize).copied() {
+            Some("up") => "↑".into(),
+            Some("down") => "↓".into(),
+            Some("left") => "←".into(),
+            Some("right") => "→".into(),
+            Some("enter") => "Enter".into(),
+            Some("esc") => "Esc".into(),
+            Some("tab") => "Tab".into(),
+            Some("backtab") => "S-Tab".into(),
+            Some(n) => n.to_string(),
+            None => "?".into(),
+        },
+    };
+    match (k.ctrl, k.alt) {
+        (true, _) => format!("C-{base}"),
+        (_, true) => format!("M-{base}"),
+        _ => base,
     }
 }
 
@@ -203,15 +125,15 @@ impl Keymap {
     /// The default keys with the config's `[keys]` overrides; errors name every
     /// unknown action or key.
     pub fn new(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, Vec<String>> {
-        let mut errors = Vec::new();
-        for name in overrides.keys() {
-            if !BINDINGS.iter().any(|(n, _, _)| n == name) {
-                let names: Vec<&str> = BINDINGS.iter().map(|(n, _, _)| *n).collect();
-                errors.push(format!(
-                    "[keys]: unknown action `{name}`; the actions are: {}",
-                    names.join(", ")
-                ));
-            }
+        let problems = keys::check(overrides);
+        if !problems.is_empty() {
+            return Err(problems
+                .iter()
+                .map(|p| match p {
+                    keys::Problem::UnknownAction(_) => format!("[keys] {p}; {}", p.hint()),
+                    _ => format!("[keys] {}: {p}; {}", p.action(), p.hint()),
+                })
+                .collect());
         }
         let mut keys: BTreeMap<&'static str, Vec<Key>> = BTreeMap::new();
         for (name, _, default) in BINDINGS {
@@ -219,18 +141,7 @@ impl Keymap {
                 Some(list) => list.iter().map(String::as_str).collect(),
                 None => default.to_vec(),
             };
-            let mut parsed = Vec::new();
-            for k in names {
-                match Key::parse(k) {
-                    Some(key) => parsed.push(key),
-                    None => errors.push(format!(
-                        "[keys] {name}: unknown key `{k}`; write a character (`q`, `X`, `/`), \
-                         `ctrl-x`, `alt-x`, `f1`…`f12`, `space` or one of: {}",
-                        NAMED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
-                    )),
-                }
-            }
-            keys.insert(name, parsed);
+            keys.insert(name, names.into_iter().filter_map(Key::parse).collect());
         }
         let mut bindings = BTreeMap::new();
         // Overridden actions win a key over defaults that also use it.
@@ -247,11 +158,7 @@ impl Keymap {
                 bindings.insert(*k, *name);
             }
         }
-        if errors.is_empty() {
-            Ok(Keymap { bindings, keys })
-        } else {
-            Err(errors)
-        }
+        Ok(Keymap { bindings, keys })
     }
 
     /// The action for a key; `typing` is true while the search box has focus.
@@ -269,7 +176,7 @@ impl Keymap {
                 _ => return None,
             }
         }
-        if let Some(name) = Key::from_event(key).and_then(|k| self.bindings.get(&k)) {
+        if let Some(name) = from_event(key).and_then(|k| self.bindings.get(&k)) {
             return action_named(name);
         }
         // Digits jump to a topic unless rebound.
@@ -283,7 +190,7 @@ impl Keymap {
     pub fn label(&self, action: &str) -> String {
         self.keys
             .get(action)
-            .map(|ks| ks.iter().map(Key::label).collect::<Vec<_>>().join("/"))
+            .map(|ks| ks.iter().map(label).collect::<Vec<_>>().join("/"))
             .unwrap_or_default()
     }
 

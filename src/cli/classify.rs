@@ -1,6 +1,8 @@
 //! `marsad classify [--explain]`: JSON lines in (`{"id", "title", "body"}`, other
 //! fields ignored), one JSON line out per item in input order with its language,
 //! topics, parties and alerts, and with `--explain` the evidence of each label.
+//! A line that is not such an object is named on stderr (number and cause) and
+//! skipped; the exit status is then 1.
 
 use std::process::ExitCode;
 
@@ -31,8 +33,7 @@ pub fn run(ctx: &Context, explain: bool) -> anyhow::Result<ExitCode> {
         Classifier::new(&ctx.config).context("the configuration's rules do not compile")?;
     super::map_json_lines("title and body", |input: Input| {
         Ok(classify_one(&classifier, &input, explain))
-    })?;
-    Ok(ExitCode::SUCCESS)
+    })
 }
 
 fn classify_one(classifier: &Classifier, input: &Input, explain: bool) -> Value {

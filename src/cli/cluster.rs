@@ -161,6 +161,5 @@ pub fn run(ctx: &Context, explain: bool, sets: &[String]) -> anyhow::Result<Exit
             v["why"] = serde_json::to_value(&placed.decision.why)?;
         }
         Ok(v)
-    })?;
-    Ok(ExitCode::SUCCESS)
+    })
 }

@@ -14,6 +14,19 @@ pub fn run(ctx: &Context, json: bool) -> anyhow::Result<ExitCode> {
     let store = ctx.open_store_bare()?;
     let mut feeds = store.reader()?.feeds()?;
     let configured: Vec<&str> = ctx.config.feeds.iter().map(|f| f.name.as_str()).collect();
+    // Configured feeds not polled yet are listed too.
+    for f in &ctx.config.feeds {
+        if !feeds.iter().any(|s| s.name == f.name) {
+            feeds.push(FeedState::unpolled(&f.name, &f.url.to_string()));
+        }
+    }
+    let disabled: Vec<&str> = ctx
+        .config
+        .feeds
+        .iter()
+        .filter(|f| !f.enabled)
+        .map(|f| f.name.as_str())
+        .collect();
     // The seeds pseudo-feed and feeds no longer configured go last.
     feeds.sort_by_key(|f| {
         (
@@ -53,7 +66,11 @@ pub fn run(ctx: &Context, json: bool) -> anyhow::Result<ExitCode> {
                 _ => "-".into(),
             },
             f.failure_streak,
-            next(now, f),
+            if disabled.contains(&f.name.as_str()) {
+                "paused".to_string()
+            } else {
+                next(now, f)
+            },
             result(f),
         )?;
     }

@@ -37,13 +37,9 @@ pub struct FetchArgs {
 pub fn run(ctx: &Context, args: &FetchArgs) -> anyhow::Result<ExitCode> {
     let mut feeds = ctx.config.feeds.clone();
     if let Some(name) = &args.feed {
-        feeds.retain(|f| &f.name == name);
-        if feeds.is_empty() {
-            anyhow::bail!(
-                "no feed is called `{name}` in {}; `marsad feeds` lists them",
-                ctx.config.source
-            );
-        }
+        let names: Vec<String> = feeds.iter().map(|f| f.name.clone()).collect();
+        let name = super::resolve::feed(&names, name)?;
+        feeds.retain(|f| f.name == name);
     }
     let store = ctx.open_store_bare()?;
     let collector_store = store.clone();
@@ -285,7 +281,7 @@ fn report(
     }
     out.flush()?;
     Ok(if !results.is_empty() && errors == results.len() {
-        ExitCode::from(2)
+        ExitCode::from(3)
     } else {
         ExitCode::SUCCESS
     })

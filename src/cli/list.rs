@@ -16,16 +16,16 @@ use crate::text::sanitize_cow;
 
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
-    /// Only items in this topic (an id of the config's [[topic]])
+    /// Only items in this topic (its id, name or Arabic name, any case)
     #[arg(long)]
     topic: Option<String>,
-    /// Only items that tag this party
+    /// Only items that tag this party (its id, name, Arabic name or badge)
     #[arg(long)]
     party: Option<String>,
-    /// Only items that fired this alert
+    /// Only items that fired this alert (its id or name)
     #[arg(long)]
     alert: Option<String>,
-    /// Only items of this feed
+    /// Only items of this feed (its name, any case)
     #[arg(long)]
     feed: Option<String>,
     /// Only items published within this long, e.g. 24h, 7d
@@ -102,7 +102,36 @@ fn one_line(s: &str) -> Cow<'_, str> {
 }
 
 pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<ExitCode> {
+    use super::resolve;
+    let config = &ctx.config;
+    let topic = args
+        .topic
+        .as_deref()
+        .map(|t| resolve::topic(config, t))
+        .transpose()?;
+    let party = args
+        .party
+        .as_deref()
+        .map(|p| resolve::party(config, p))
+        .transpose()?;
+    let alert = args
+        .alert
+        .as_deref()
+        .map(|a| resolve::alert(config, a))
+        .transpose()?;
     let store = ctx.open_store()?;
+    let feed = match &args.feed {
+        Some(f) => {
+            let mut names: Vec<String> = config.feeds.iter().map(|f| f.name.clone()).collect();
+            for s in store.reader()?.feeds()? {
+                if !names.contains(&s.name) {
+                    names.push(s.name);
+                }
+            }
+            Some(resolve::feed(&names, f)?)
+        }
+        None => None,
+    };
     let since = args
         .since
         .map(|d| chrono::Duration::from_std(d).map(|d| Utc::now() - d))
@@ -110,10 +139,10 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<ExitCode> {
         .context("--since is too long")?;
     let reader = store.reader()?;
     let items = reader.items(&ItemQuery {
-        topic: args.topic.clone(),
-        party: args.party.clone(),
-        alert: args.alert.clone(),
-        feed: args.feed.clone(),
+        topic,
+        party,
+        alert,
+        feed,
         since,
         search: args.search.clone(),
         unread_only: false,
@@ -125,7 +154,7 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<ExitCode> {
             serde_json::to_writer(&mut out, &line(item, false))?;
             writeln!(out)?;
         } else {
-            let when = item.when().format("%Y-%m-%d %H:%M");
+            let when = crate::zone::full(item.when(), config.settings.timezone);
             let badges: Vec<String> = item
                 .labels
                 .party_ids()

@@ -13,6 +13,7 @@ mod feeds;
 mod fetch;
 mod list;
 mod opml;
+pub mod resolve;
 mod seed;
 pub mod watch;
 
@@ -79,7 +80,7 @@ pub enum Command {
     Export(list::ExportArgs),
     /// Poll the feeds: once (--once) or until interrupted
     #[command(
-        after_help = "Examples:\n  marsad fetch --once\n  marsad fetch --once --feed \"BBC Arabic\" --json\n  marsad fetch                    run as a collector until Ctrl-C"
+        after_help = "Exit status of --once:\n  0  the feeds were polled (some may have failed: see the table)\n  1  marsad could not run (configuration, store)\n  2  the command line is wrong (an unknown --feed, a bad option)\n  3  every feed polled failed\n\nExamples:\n  marsad fetch --once\n  marsad fetch --once --feed \"BBC Arabic\" --json\n  marsad fetch                    run as a collector until Ctrl-C"
     )]
     Fetch(fetch::FetchArgs),
     /// Each feed's health: last result, latency, items, failures, next poll
@@ -96,7 +97,7 @@ pub enum Command {
     Farm(farm::FarmArgs),
     /// Classify JSON lines from standard input: {"id", "title", "body"} per line
     #[command(
-        after_help = "Writes one line per item, in input order:\n  {\"id\", \"lang\", \"topics\", \"parties\", \"alerts\"}\nwith --explain also \"evidence\": per label, the terms that matched and where.\n\nExample:\n  echo '{\"id\": 1, \"title\": \"محادثات بمسقط\", \"body\": \"\"}' | marsad classify --explain"
+        after_help = "Writes one line per item, in input order:\n  {\"id\", \"lang\", \"topics\", \"parties\", \"alerts\"}\nwith --explain also \"evidence\": per label, the terms that matched and where.\nA line that is not such an object is named on stderr (line number, cause) and\nskipped; the others are classified, and the exit status is 1.\n\nExample:\n  echo '{\"id\": 1, \"title\": \"محادثات بمسقط\", \"body\": \"\"}' | marsad classify --explain"
     )]
     Classify {
         /// Add the evidence of every label (term, field, byte offsets, text)
@@ -147,27 +148,56 @@ pub enum Command {
 
 /// Reads JSON lines from standard input, one `T` a line (blank lines skipped),
 /// and writes what `each` makes of each as one JSON line to standard output.
-/// `what` names the expected object in the error for a line that is not one.
+/// A line that is not a `T` (`what` names the expected object) or not UTF-8 is
+/// named on stderr with its number and cause and skipped; the others go on,
+/// and the exit status is then 1.
 pub(crate) fn map_json_lines<T: serde::de::DeserializeOwned>(
     what: &str,
     mut each: impl FnMut(T) -> anyhow::Result<serde_json::Value>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<ExitCode> {
     use anyhow::Context as _;
     use std::io::{BufRead, Write};
-    let stdin = std::io::stdin().lock();
+    let mut stdin = std::io::stdin().lock();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for (n, line) in stdin.lines().enumerate() {
-        let line = line.context("reading standard input")?;
-        if line.trim().is_empty() {
-            continue;
+    let (mut n, mut bad) = (0usize, 0usize);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        if stdin
+            .read_until(b'\n', &mut buf)
+            .context("reading standard input")?
+            == 0
+        {
+            break;
         }
-        let input: T = serde_json::from_str(&line)
-            .with_context(|| format!("line {}: not a JSON object with {what}", n + 1))?;
-        serde_json::to_writer(&mut out, &each(input)?)?;
-        out.write_all(b"\n")?;
+        n += 1;
+        let input = match std::str::from_utf8(&buf) {
+            Err(e) => Err(format!("not UTF-8 ({e})")),
+            Ok(line) if line.trim().is_empty() => continue,
+            Ok(line) => serde_json::from_str::<T>(line)
+                .map_err(|e| format!("not a JSON object with {what} ({e})")),
+        };
+        match input {
+            Ok(input) => {
+                serde_json::to_writer(&mut out, &each(input)?)?;
+                out.write_all(b"\n")?;
+            }
+            Err(cause) => {
+                bad += 1;
+                out.flush()?;
+                eprintln!("marsad: line {n}: {cause}; skipped");
+            }
+        }
     }
     out.flush()?;
-    Ok(())
+    if bad > 0 {
+        eprintln!(
+            "marsad: {bad} bad line{} of {n} skipped",
+            if bad == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Whether `e` is a write to a closed pipe: whoever read the output has gone
@@ -192,8 +222,19 @@ pub fn is_closed_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Runs the command line.
+/// Runs the command line. A usage error (an unknown topic, party, alert or
+/// feed) is printed here and ends with exit code 2, as clap's own do.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match run_command(cli) {
+        Err(e) if e.is::<resolve::UsageError>() => {
+            eprintln!("marsad: {e}");
+            Ok(ExitCode::from(2))
+        }
+        other => other,
+    }
+}
+
+fn run_command(cli: Cli) -> anyhow::Result<ExitCode> {
     let command = cli.command.unwrap_or(Command::Watch);
     if let Command::Check = command {
         return check::run(cli.config.as_deref(), cli.store.as_deref());

@@ -12,7 +12,7 @@ use crate::app::effects::{Live, RefreshNow};
 use crate::app::state::Init;
 use crate::app::{Event, Keymap, State};
 use crate::config::Config;
-use crate::store::Store;
+use crate::store::{FeedState, Store};
 use crate::text::bidi;
 use crate::ui::theme::Theme;
 
@@ -78,15 +78,24 @@ pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::
     // Feed health covers the configured feeds: not the seeds, not feeds since
     // removed from the config.
     let configured: Vec<String> = config.feeds.iter().map(|f| f.name.clone()).collect();
+    let urls: Vec<String> = config.feeds.iter().map(|f| f.url.to_string()).collect();
     let (rows, more, alerts, feeds, max_id, skipped) = tokio::task::spawn_blocking(move || {
         let (rows, more, mut skipped) = crate::app::load::first_page(&reader_store)?;
         let r = reader_store.reader()?;
         let alerts = r.alerts(false, 500)?;
-        let feeds = r
-            .feeds()?
-            .into_iter()
-            .filter(|f| configured.contains(&f.name))
-            .collect::<Vec<_>>();
+        let stored = r.feeds()?;
+        // In config order; a feed not polled yet is listed as such.
+        let feeds: Vec<FeedState> = configured
+            .iter()
+            .zip(&urls)
+            .map(|(name, url)| {
+                stored
+                    .iter()
+                    .find(|f| &f.name == name)
+                    .cloned()
+                    .unwrap_or_else(|| FeedState::unpolled(name, url))
+            })
+            .collect();
         skipped.extend(r.take_skipped());
         anyhow::Ok((rows, more, alerts, feeds, r.max_item_id()?, skipped))
     })

@@ -3,6 +3,7 @@
 //! validated `Config` the program uses. Every error names file, line, column and key.
 
 mod error;
+pub mod keys;
 pub mod rules;
 
 use std::collections::{BTreeMap, HashSet};
@@ -73,22 +74,103 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The file as written, section by section. Each section, and each entry of
+/// an array of tables, is read on its own, so one mistake does not hide the
+/// others: a run reports every error of the file.
+#[derive(Debug, Default)]
 struct RawConfig {
-    #[serde(default)]
     settings: RawSettings,
-    #[serde(default)]
     feed: Vec<RawFeed>,
-    #[serde(default)]
     topic: Vec<RawTopic>,
-    #[serde(default)]
     party: Vec<RawParty>,
-    #[serde(default)]
     alert: Vec<RawAlert>,
     /// Key bindings: action name to keys, e.g. `quit = ["q", "ctrl-c"]`.
-    #[serde(default)]
-    keys: BTreeMap<String, Vec<String>>,
+    keys: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+}
+
+/// The sections of a config file.
+const SECTIONS: &[&str] = &["settings", "feed", "topic", "party", "alert", "keys"];
+
+impl RawConfig {
+    /// Reads `map`'s text; what cannot be read is reported in `errors` and left
+    /// out. A syntax error stops there: what follows it cannot be trusted.
+    fn read(map: &SourceMap<'_>, errors: &mut Vec<ConfigError>) -> RawConfig {
+        use toml::de::{DeTable, DeValue};
+        let (doc, syntax) = DeTable::parse_recoverable(map.text);
+        let mut raw = RawConfig::default();
+        if !syntax.is_empty() {
+            errors.extend(syntax.iter().map(|e| toml_error(map, e)));
+            return raw;
+        }
+        /// Reads one table; a key at fault is reported and dropped, and the
+        /// rest read again, so every mistake of the table is found.
+        fn one<T: serde::de::DeserializeOwned>(
+            map: &SourceMap<'_>,
+            value: Spanned<DeValue<'_>>,
+            errors: &mut Vec<ConfigError>,
+        ) -> Option<T> {
+            let span = value.span();
+            let mut value = value.into_inner();
+            let mut dropped: Vec<String> = Vec::new();
+            loop {
+                let again = Spanned::new(span.clone(), value.clone());
+                let e = match T::deserialize(toml::de::ValueDeserializer::from(again)) {
+                    Ok(t) => return Some(t),
+                    Err(e) => e,
+                };
+                // A key dropped for its value is not also missing.
+                let missing = e.message().strip_prefix("missing field `");
+                if !missing.is_some_and(|m| dropped.iter().any(|d| m.starts_with(&format!("{d}`"))))
+                {
+                    errors.push(toml_error(map, &e));
+                }
+                let (DeValue::Table(table), Some(at)) = (&mut value, e.span()) else {
+                    return None;
+                };
+                let key = table
+                    .iter()
+                    .find(|(k, v)| k.span() == at || v.span().contains(&at.start))
+                    .map(|(k, _)| k.clone())?;
+                dropped.push(key.get_ref().to_string());
+                table.remove(&key);
+            }
+        }
+        fn each<T: serde::de::DeserializeOwned>(
+            map: &SourceMap<'_>,
+            value: Spanned<DeValue<'_>>,
+            errors: &mut Vec<ConfigError>,
+        ) -> Vec<T> {
+            let span = value.span();
+            match value.into_inner() {
+                DeValue::Array(items) => items
+                    .into_iter()
+                    .filter_map(|v| one(map, v, errors))
+                    .collect(),
+                other => one(map, Spanned::new(span, other), errors).unwrap_or_default(),
+            }
+        }
+        for (key, value) in doc.into_inner() {
+            match key.get_ref().as_ref() {
+                "settings" => raw.settings = one(map, value, errors).unwrap_or_default(),
+                "feed" => raw.feed = each(map, value, errors),
+                "topic" => raw.topic = each(map, value, errors),
+                "party" => raw.party = each(map, value, errors),
+                "alert" => raw.alert = each(map, value, errors),
+                "keys" => raw.keys = one(map, value, errors).unwrap_or_default(),
+                other => {
+                    let mut e = map.error(
+                        Some(key.span()),
+                        other,
+                        format!("unknown section `{other}`"),
+                    );
+                    e.hint = did_you_mean(other, SECTIONS.iter().copied())
+                        .or_else(|| Some(format!("the sections are: {}", SECTIONS.join(", "))));
+                    errors.push(e);
+                }
+            }
+        }
+        raw
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -259,15 +341,15 @@ impl Config {
             ConfigSource::BuiltIn => "feeds.toml (built-in)".to_string(),
         };
         let map = SourceMap { file: &file, text };
-        let raw: RawConfig =
-            toml::from_str(text).map_err(|e| ConfigErrors(vec![toml_error(&map, &e)]))?;
+        let mut errors = Vec::new();
+        let raw = RawConfig::read(&map, &mut errors);
         let base_dir = match &source {
             ConfigSource::File(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
             ConfigSource::BuiltIn => PathBuf::from("."),
         };
         Validator {
             map: &map,
-            errors: Vec::new(),
+            errors,
             base_dir,
         }
         .run(raw, source)
@@ -339,7 +421,18 @@ impl Validator<'_> {
         msg: impl Into<String>,
         hint: Option<&str>,
     ) {
-        let mut e = self.map.error(Some(span), key, msg);
+        // An entry of an array of tables is named by where it stands in the
+        // file (an entry that could not be read is not in the lists checked
+        // here, so their indices may be lower).
+        let key = match key.split_once('.') {
+            Some((head, rest)) if head.ends_with(']') && !span.is_empty() => {
+                let at = self.map.key_at(span.start);
+                let table = at.split('.').next().unwrap_or(head);
+                format!("{table}.{rest}")
+            }
+            _ => key.to_string(),
+        };
+        let mut e = self.map.error(Some(span), &key, msg);
         e.hint = hint.map(str::to_string);
         self.errors.push(e);
     }
@@ -363,6 +456,8 @@ impl Validator<'_> {
             self.rule_id(&a.id, &format!("alert[{}].id", i + 1), &mut ids);
             self.matching(a.matching(), &a.id, &format!("alert[{}]", i + 1));
         }
+        self.badges(&raw.party);
+        let keys = self.keys(raw.keys);
         let topic_ids: HashSet<&str> = raw.topic.iter().map(|t| t.id.get_ref().as_str()).collect();
         let party_ids: HashSet<&str> = raw.party.iter().map(|p| p.id.get_ref().as_str()).collect();
         let feed_names: HashSet<&str> = feeds.iter().map(|f| f.name.as_str()).collect();
@@ -406,7 +501,7 @@ impl Validator<'_> {
             topics: raw.topic.into_iter().map(RawTopic::validated).collect(),
             parties: raw.party.into_iter().map(RawParty::validated).collect(),
             alerts: raw.alert.into_iter().map(RawAlert::validated).collect(),
-            keys: raw.keys,
+            keys,
         })
     }
 
@@ -456,6 +551,65 @@ impl Validator<'_> {
             timezone,
             seeds: raw.seeds.unwrap_or(d.seeds),
         }
+    }
+
+    /// Two parties with one badge could not be told apart on a row.
+    fn badges(&mut self, parties: &[RawParty]) {
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for (i, p) in parties.iter().enumerate() {
+            let badge = p.clone().validated().badge;
+            let key = badge.to_lowercase();
+            if let Some((_, other)) = seen.iter().find(|(b, _)| *b == key) {
+                let msg = format!("the badge `{badge}` is also the party `{other}`'s");
+                self.err(
+                    p.id.span(),
+                    &format!("party[{}].badge", i + 1),
+                    msg,
+                    Some("give each party a badge of its own (`badge = \"XX\"`)"),
+                );
+            } else {
+                seen.push((key, p.id.get_ref().clone()));
+            }
+        }
+    }
+
+    /// The `[keys]` table checked as the dashboard's keymap checks it.
+    fn keys(
+        &mut self,
+        raw: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    ) -> BTreeMap<String, Vec<String>> {
+        let plain: BTreeMap<String, Vec<String>> = raw
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.get_ref().clone(),
+                    v.iter().map(|x| x.get_ref().clone()).collect(),
+                )
+            })
+            .collect();
+        for p in keys::check(&plain) {
+            let (span, key) = match &p {
+                keys::Problem::UnknownAction(a) => (
+                    raw.keys().find(|k| k.get_ref() == a).map(Spanned::span),
+                    format!("keys.{a}"),
+                ),
+                keys::Problem::UnknownKey { action, key }
+                | keys::Problem::Twice {
+                    second: action,
+                    key,
+                    ..
+                } => (
+                    raw.iter()
+                        .find(|(k, _)| k.get_ref() == action)
+                        .and_then(|(_, v)| v.iter().find(|x| x.get_ref() == key))
+                        .map(Spanned::span),
+                    format!("keys.{action}"),
+                ),
+            };
+            let hint = p.hint();
+            self.err(span.unwrap_or(0..0), &key, p.to_string(), Some(&hint));
+        }
+        plain
     }
 
     fn feeds(&mut self, raw: Vec<RawFeed>, settings: &Settings) -> Vec<FeedConfig> {

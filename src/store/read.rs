@@ -44,6 +44,30 @@ pub struct FeedState {
     pub gone: bool,
 }
 
+impl FeedState {
+    /// A configured feed the store has not polled yet.
+    pub fn unpolled(name: &str, url: &str) -> FeedState {
+        FeedState {
+            name: name.to_string(),
+            url: url.to_string(),
+            items: 0,
+            etag: None,
+            last_modified: None,
+            last_attempt: None,
+            last_success: None,
+            last_status: None,
+            last_error: None,
+            last_latency_ms: None,
+            last_bytes: None,
+            last_new: None,
+            last_seen: None,
+            failure_streak: 0,
+            next_due: None,
+            gone: false,
+        }
+    }
+}
+
 /// A fired alert with its item's title and source.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AlertRow {

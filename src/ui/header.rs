@@ -24,10 +24,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, s: &State) {
         parts.push(("feeds not polled".into(), t.bad()));
     } else {
         let failing = s.failing_feeds();
-        let ok = s.feeds.len() - failing;
+        let waiting = s
+            .feeds
+            .iter()
+            .filter(|f| f.error.is_none() && f.last_success.is_none())
+            .count();
+        let ok = s.feeds.len() - failing - waiting;
         parts.push((format!("feeds ✓{ok}"), t.ok()));
         if failing > 0 {
             parts.push((format!(" ✗{failing}"), t.bad()));
+        }
+        if waiting > 0 {
+            parts.push((format!(" …{waiting}"), t.dim()));
         }
     }
     parts.push(sep());

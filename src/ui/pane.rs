@@ -76,8 +76,15 @@ pub fn rows(
     selected: Option<usize>,
     echo: impl Fn(&Item) -> bool,
 ) {
-    let cols = row::plan(list.width, wanted(s, items, hide, source_cap));
+    let mut cols = row::plan(list.width, wanted(s, items, hide, source_cap));
     let codes = source::codes(items.iter().map(|i| &*i.source), cols.source as usize);
+    // The column is as wide as its widest code; the rest goes to the title.
+    cols.source = codes
+        .values()
+        .map(|c| bidi::width(c) as u16)
+        .max()
+        .unwrap_or(0)
+        .min(cols.source);
     for (i, item) in items.iter().enumerate().take(list.height as usize) {
         let area = Rect {
             y: list.y + i as u16,
