@@ -1,7 +1,7 @@
 //! The terminal: raw mode, alternate screen and mouse on entry; restored on
-//! quit, on panic (a panic hook), and on SIGTERM/SIGHUP (they become a
-//! `Shutdown` event). Input, the clock and signals run as tasks sending owned
-//! events to the app.
+//! quit, on panic (a panic hook), and on every signal that ends marsad
+//! (SIGINT, SIGQUIT, SIGTERM, SIGHUP become a `Shutdown` event). Input, the
+//! clock and signals run as tasks sending owned events to the app.
 
 use std::io::{Stdout, Write, stdout};
 use std::time::Duration;
@@ -105,28 +105,69 @@ pub fn spawn_clock(tx: mpsc::Sender<Event>, cancel: CancellationToken) {
     });
 }
 
-/// SIGTERM and SIGHUP end the session cleanly. The handlers are installed
-/// before this returns, so a signal arriving right after start is not lost.
+/// Every signal that ends marsad (SIGINT, SIGQUIT, SIGTERM, SIGHUP) ends the
+/// session the same way, through the app, so the terminal is restored. The
+/// handlers are installed before this returns, so a signal arriving right
+/// after start is not lost.
 pub fn spawn_signals(tx: mpsc::Sender<Event>, cancel: CancellationToken) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) else {
-            tracing::warn!("cannot listen for SIGTERM/SIGHUP");
+    let stop = match StopSignals::listen() {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for signals");
             return;
-        };
-        tokio::spawn(async move {
+        }
+    };
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = stop.recv() => {}
+        }
+        let _ = tx.send(Event::Shutdown).await;
+    });
+}
+
+/// The signals that end marsad, listened for together: SIGINT (`kill -INT`,
+/// or Ctrl-C when the terminal is not raw), SIGQUIT, SIGTERM and SIGHUP (the
+/// terminal went away). Once listened for, none of them ends the process
+/// by itself any more: marsad stops in order.
+pub struct StopSignals {
+    #[cfg(unix)]
+    signals: [tokio::signal::unix::Signal; 4],
+}
+
+impl StopSignals {
+    pub fn listen() -> std::io::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignals {
+                signals: [
+                    signal(SignalKind::interrupt())?,
+                    signal(SignalKind::quit())?,
+                    signal(SignalKind::terminate())?,
+                    signal(SignalKind::hangup())?,
+                ],
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(StopSignals {})
+    }
+
+    /// Waits for the first of them.
+    pub async fn recv(mut self) {
+        #[cfg(unix)]
+        {
+            let [int, quit, term, hup] = &mut self.signals;
             tokio::select! {
-                _ = cancel.cancelled() => return,
+                _ = int.recv() => {}
+                _ = quit.recv() => {}
                 _ = term.recv() => {}
                 _ = hup.recv() => {}
             }
-            let _ = tx.send(Event::Shutdown).await;
-        });
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
-    #[cfg(not(unix))]
-    let _ = (tx, cancel);
 }

@@ -30,6 +30,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         cancel.cancel();
         r
     });
+    runtime.shutdown_timeout(super::watch::STRAGGLERS);
     let _ = std::fs::remove_dir_all(&dir);
     result.map(|()| ExitCode::SUCCESS)
 }

@@ -52,7 +52,7 @@ pub fn run(ctx: &Context, args: &FetchArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
         let collector = Arc::new(Collector::new(
             &ctx.config.settings,
             pipeline,
@@ -60,7 +60,12 @@ pub fn run(ctx: &Context, args: &FetchArgs) -> anyhow::Result<ExitCode> {
         )?);
         let mut memory = collector.load(&feeds).await?;
         let cancel = CancellationToken::new();
-        tokio::spawn(cancel_on_signal(cancel.clone()));
+        let stop = crate::tui::StopSignals::listen().context("cannot listen for signals")?;
+        let on_signal = cancel.clone();
+        tokio::spawn(async move {
+            stop.recv().await;
+            on_signal.cancel();
+        });
         if args.once {
             let now = Utc::now();
             let forced = args.force || args.feed.is_some();
@@ -95,12 +100,18 @@ pub fn run(ctx: &Context, args: &FetchArgs) -> anyhow::Result<ExitCode> {
             // stopped: stop polling; writes handed to the store complete.
             cancel.cancel();
             drop(rx);
-            run.await.context("the collector stopped abnormally")?;
+            // Polls under way store what they fetched, within a bound.
+            if let Ok(joined) = tokio::time::timeout(super::watch::GRACE, run).await {
+                joined.context("the collector stopped abnormally")?;
+            }
             refuse_damaged(&store)?;
             printed?;
             Ok(ExitCode::SUCCESS)
         }
-    })
+    });
+    // A poll stuck in a blocking read must not hold the process.
+    runtime.shutdown_timeout(super::watch::STRAGGLERS);
+    result
 }
 
 /// Fails when SQLite reported the store damaged during the run (the writer then
@@ -111,29 +122,6 @@ fn refuse_damaged(store: &crate::store::Store) -> anyhow::Result<()> {
             .with_context(|| format!("the store {}", store.path().display())),
         None => Ok(()),
     }
-}
-
-async fn cancel_on_signal(cancel: CancellationToken) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-    cancel.cancel();
 }
 
 /// Resolves when standard output is a pipe whose reader has gone (the kernel

@@ -24,9 +24,20 @@ pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(dashboard(ctx.config.clone(), store, keymap))?;
-    Ok(ExitCode::SUCCESS)
+    let result = runtime.block_on(dashboard(ctx.config.clone(), store, keymap));
+    runtime.shutdown_timeout(STRAGGLERS);
+    result.map(|()| ExitCode::SUCCESS)
 }
+
+/// How long the collector's polls under way may take to hand their items to
+/// the store once the dashboard has closed (the terminal is already given
+/// back). A write already handed over completes; what is not stored by then
+/// is fetched again next time, and nothing acknowledged is lost.
+pub const GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How long blocking work still running (a load, a notification) may hold
+/// the process once everything else has stopped.
+pub const STRAGGLERS: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// The keymap of the config, its errors listed one per line.
 pub fn keymap(config: &Config) -> anyhow::Result<Keymap> {
@@ -40,14 +51,15 @@ pub fn keymap(config: &Config) -> anyhow::Result<Keymap> {
 }
 
 /// Starts the collector on `config`'s feeds: it stores what it finds and its
-/// outcomes reach the app as `Event::Polled`. Returns the "refresh now" handle,
-/// or `None` when no collector runs. `watch` and `demo` both start it here.
+/// outcomes reach the app as `Event::Polled`. Returns the "refresh now" handle
+/// and the collector's task, which ends after `cancel` once its polls under
+/// way have stored what they fetched. `watch` and `demo` both start it here.
 pub async fn start_collector(
     config: &Config,
     store: &Store,
     events: mpsc::Sender<Event>,
     cancel: CancellationToken,
-) -> anyhow::Result<Option<RefreshNow>> {
+) -> anyhow::Result<(RefreshNow, tokio::task::JoinHandle<()>)> {
     use std::sync::Arc;
 
     use crate::classify::Classifier;
@@ -59,7 +71,7 @@ pub async fn start_collector(
     let feeds = collector.load(&config.feeds).await?;
     let (out_tx, mut out_rx) = mpsc::channel(256);
     let (refresh_tx, refresh_rx) = mpsc::channel(8);
-    tokio::spawn(collector.run(feeds, out_tx, refresh_rx, cancel));
+    let collecting = tokio::spawn(collector.run(feeds, out_tx, refresh_rx, cancel));
     tokio::spawn(async move {
         while let Some(o) = out_rx.recv().await {
             if events.send(Event::Polled(Box::new(o))).await.is_err() {
@@ -67,9 +79,10 @@ pub async fn start_collector(
             }
         }
     });
-    Ok(Some(Box::new(move || {
+    let refresh: RefreshNow = Box::new(move || {
         let _ = refresh_tx.try_send(Refresh::All);
-    })))
+    });
+    Ok((refresh, collecting))
 }
 
 /// Loads the store and runs the dashboard in the terminal.
@@ -108,8 +121,10 @@ pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::
         let _ = tx.try_send(Event::Stored(Err(msg)));
     }
     let cancel = CancellationToken::new();
-    let refresh = start_collector(&config, &store, tx.clone(), cancel.clone()).await?;
     crate::tui::spawn_signals(tx.clone(), cancel.clone());
+    let (refresh, collecting) =
+        start_collector(&config, &store, tx.clone(), cancel.clone()).await?;
+    let refresh = Some(refresh);
     let decision = bidi::decide(config.settings.bidi, |k| std::env::var(k).ok());
     let mut terminal = crate::tui::enter(decision.disable_terminal_bidi)?;
     let size = terminal.size().unwrap_or_default();
@@ -145,5 +160,9 @@ pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::
     let result = crate::app::run::run(&mut terminal, state, &mut rx, &mut effects).await;
     cancel.cancel();
     crate::tui::restore(decision.disable_terminal_bidi);
+    drop(rx);
+    if tokio::time::timeout(GRACE, collecting).await.is_err() {
+        tracing::warn!("polls under way did not finish within {GRACE:?} of quitting");
+    }
     result.map(|_| ())
 }

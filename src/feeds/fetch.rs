@@ -12,7 +12,6 @@ use chrono::Utc;
 use futures::StreamExt;
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use tokio::io::AsyncReadExt;
 use url::Url;
 
 use super::schedule;
@@ -75,6 +74,10 @@ pub enum FetchError {
         path: String,
         source: std::io::Error,
     },
+    #[error(
+        "{0} is not a regular file: a `file:` feed is read only from a regular file (not a FIFO, a device or a folder)"
+    )]
+    NotAFile(String),
 }
 
 fn reason(status: u16) -> String {
@@ -164,23 +167,19 @@ impl Fetcher {
         Ok(out)
     }
 
+    /// A local feed, read like a response: within the timeout and the body
+    /// cap, and only from a regular file (see [`read_regular_file`]).
     async fn read_file(&self, path: &std::path::Path) -> Result<Fetched, FetchError> {
-        let err = |source| FetchError::File {
-            path: path.display().to_string(),
-            source,
+        let (owned, max) = (path.to_path_buf(), self.max_body);
+        let read = tokio::task::spawn_blocking(move || read_regular_file(&owned, max));
+        let body = match tokio::time::timeout(self.timeout, read).await {
+            Err(_) => return Err(FetchError::Timeout(self.timeout)),
+            Ok(Err(e)) => return Err(FetchError::Network(format!("the file reader failed: {e}"))),
+            Ok(Ok(r)) => r?,
         };
-        let file = tokio::fs::File::open(path).await.map_err(err)?;
-        let mut buf = Vec::new();
-        file.take(self.max_body + 1)
-            .read_to_end(&mut buf)
-            .await
-            .map_err(err)?;
-        if buf.len() as u64 > self.max_body {
-            return Err(FetchError::TooLarge(self.max_body));
-        }
         Ok(Fetched {
             status: 200,
-            body: Bytes::from(buf),
+            body: Bytes::from(body),
             ..Default::default()
         })
     }
@@ -298,6 +297,40 @@ impl Fetcher {
     }
 }
 
+/// Reads at most `max` bytes of the regular file at `path`. It is opened
+/// without blocking (a FIFO with no writer would block its opener until one
+/// comes) and checked on the open file, so nothing can be swapped in between:
+/// a FIFO, a device (`/dev/zero`) or a folder is refused.
+fn read_regular_file(path: &std::path::Path, max: u64) -> Result<Vec<u8>, FetchError> {
+    use std::io::Read as _;
+    let err = |source| FetchError::File {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // Bits of a C int: the cast keeps them.
+        open.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = open.open(path).map_err(err)?;
+    let meta = file.metadata().map_err(err)?;
+    if !meta.is_file() {
+        return Err(FetchError::NotAFile(path.display().to_string()));
+    }
+    if meta.len() > max {
+        return Err(FetchError::TooLarge(max));
+    }
+    let mut buf = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1).read_to_end(&mut buf).map_err(err)?;
+    if buf.len() as u64 > max {
+        return Err(FetchError::TooLarge(max));
+    }
+    Ok(buf)
+}
+
 /// A network failure in a few words: the URL is left out (the feed's row names
 /// it) and so is hyper's wrapper text, so the cause itself fits on one line,
 /// e.g. "cannot connect: dns error: failed to lookup address information".
@@ -365,6 +398,7 @@ fn private_ip(ip: IpAddr) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn private_addresses() {
@@ -390,6 +424,33 @@ mod tests {
         ] {
             assert!(!is_private(&Url::parse(u).unwrap()), "{u}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn local_feeds_are_read_only_from_regular_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("feed.fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Nobody writes the FIFO: opening it for reading would block.
+        for p in [fifo.as_path(), Path::new("/dev/zero"), dir.path()] {
+            assert!(
+                matches!(read_regular_file(p, 1 << 20), Err(FetchError::NotAFile(_))),
+                "{}",
+                p.display()
+            );
+        }
+        let big = dir.path().join("big.xml");
+        std::fs::write(&big, vec![b'x'; 2048]).unwrap();
+        assert!(matches!(
+            read_regular_file(&big, 1024),
+            Err(FetchError::TooLarge(1024))
+        ));
+        assert_eq!(read_regular_file(&big, 4096).unwrap().len(), 2048);
     }
 
     #[test]
