@@ -24,6 +24,11 @@
 //! - `paths`: where config, data and logs live on disk.
 //! - `zone`: the watch's time zone and the forms times are shown in.
 
+// Commands write to standard output through `writeln!` and pass its error up,
+// so that a closed pipe ends them quietly (see `cli::is_closed_pipe`);
+// `println!` would panic there.
+#![deny(clippy::print_stdout)]
+
 pub mod alert;
 pub mod app;
 pub mod classify;

@@ -23,6 +23,12 @@ fn home() -> tempfile::TempDir {
     )
     .unwrap();
     std::fs::write(
+        dir.path().join("stories.jsonl"),
+        "{\"id\": \"a\", \"story\": \"S1\", \"lang\": \"en\", \"source\": \"R\", \"published\": \"2026-02-01T08:45:00Z\", \"title\": \"Oman hosts talks in Muscat\", \"body\": \"\"}\n\
+         {\"id\": \"b\", \"story\": \"S1\", \"lang\": \"en\", \"source\": \"N\", \"published\": \"2026-02-01T09:45:00Z\", \"title\": \"Talks in Muscat hosted by Oman\", \"body\": \"\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
         dir.path().join("eval.jsonl"),
         "{\"id\": 1, \"title\": \"Talks in Muscat\", \"body\": \"\", \"topics\": [\"diplomacy\"], \"parties\": [\"oman\"], \"alerts\": [\"muscat\"]}\n",
     )
@@ -77,6 +83,7 @@ fn every_command_ends_quietly_when_its_reader_has_gone() {
     let seeded = command(d, &["seed"]).output().unwrap();
     assert!(seeded.status.success(), "{seeded:?}");
     let classify_input = "{\"id\": 1, \"title\": \"محادثات بمسقط\", \"body\": \"\"}\n".repeat(50);
+    let stories = std::fs::read_to_string(d.join("stories.jsonl")).unwrap();
     let cases: &[(&[&str], &str)] = &[
         (&["check"], ""),
         (&["feeds"], ""),
@@ -97,6 +104,11 @@ fn every_command_ends_quietly_when_its_reader_has_gone() {
         (&["classify"], &classify_input),
         (&["classify", "--explain"], &classify_input),
         (&["eval", "eval.jsonl"], ""),
+        (&["cluster"], &stories),
+        (&["cluster", "--explain"], &stories),
+        (&["eval-stories", "stories.jsonl"], ""),
+        (&["eval-stories", "stories.jsonl", "--explain"], ""),
+        (&["eval-stories", "stories.jsonl", "--json"], ""),
         (&["--help"], ""),
         (&["list", "--help"], ""),
         (&["--version"], ""),

@@ -5,6 +5,7 @@
 //! split or merged, with why each item joined.
 
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -51,28 +52,33 @@ pub fn run(
         rows.push(placed);
     }
     let q = quality(&labeled);
+    let mut out = std::io::stdout().lock();
     if json {
-        println!("{}", serde_json::to_string_pretty(&q)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&q)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    writeln!(
+        out,
         "{} items from {} ({})\n",
         q.items,
         file.display(),
         ctx.config.source
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "BCubed      precision {:.3}  recall {:.3}  F1 {:.3}",
         q.bcubed_precision, q.bcubed_recall, q.bcubed_f1
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "cross-lang  precision {:.3}  recall {:.3}  ({} gold pairs, {} predicted)",
         q.cross_precision, q.cross_recall, q.cross_gold_pairs, q.cross_predicted_pairs
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "stories     {} gold, {} predicted",
         q.gold_stories, q.predicted_stories
-    );
+    )?;
     if explain {
         // Each predicted story that mixes gold stories, and each gold story
         // split over several predicted ones.
@@ -96,24 +102,25 @@ pub fn run(
                 clean(&why)
             )
         };
-        println!("\nmerged (one predicted story, several gold):");
+        writeln!(out, "\nmerged (one predicted story, several gold):")?;
         for (p, items) in &by_pred {
             let mut golds: Vec<&str> = items.iter().map(|&i| labeled[i].gold.as_str()).collect();
             golds.dedup();
             golds.sort_unstable();
             golds.dedup();
             if golds.len() > 1 {
-                println!(
+                writeln!(
+                    out,
                     "  story {}: gold {}",
                     sanitize_cow(p),
                     sanitize_cow(&golds.join(", "))
-                );
+                )?;
                 for &i in items {
-                    println!("{}", show(i));
+                    writeln!(out, "{}", show(i))?;
                 }
             }
         }
-        println!("\nsplit (one gold story, several predicted):");
+        writeln!(out, "\nsplit (one gold story, several predicted):")?;
         for (g, items) in &by_gold {
             let mut preds: Vec<&str> = items
                 .iter()
@@ -122,13 +129,14 @@ pub fn run(
             preds.sort_unstable();
             preds.dedup();
             if preds.len() > 1 {
-                println!(
+                writeln!(
+                    out,
                     "  gold {}: predicted {}",
                     sanitize_cow(g),
                     sanitize_cow(&preds.join(", "))
-                );
+                )?;
                 for &i in items {
-                    println!("{}", show(i));
+                    writeln!(out, "{}", show(i))?;
                 }
             }
         }
