@@ -145,8 +145,8 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<ExitCode> {
         feed,
         since,
         search: args.search.clone(),
-        unread_only: false,
         limit: Some(args.limit),
+        ..ItemQuery::default()
     })?;
     let mut out = std::io::stdout().lock();
     for item in &items {
@@ -195,8 +195,6 @@ fn badge(ctx: &Context, party: &str) -> String {
 pub fn export(ctx: &Context, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let store = ctx.open_store()?;
     let reader = store.reader()?;
-    let items = reader.items(&ItemQuery::default())?;
-    name_skipped(&reader);
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path)
@@ -204,12 +202,20 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> anyhow::Result<ExitCode> {
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
+    // A page of the store at a time: an export holds one page, whatever the
+    // store's size. A failed write stops the export at the next item.
+    let mut failed: Option<anyhow::Error> = None;
     match args.format {
         Format::Ndjson => {
-            for item in &items {
-                serde_json::to_writer(&mut out, &line(item, true))?;
-                writeln!(out)?;
-            }
+            reader.each_item(&ItemQuery::default(), |item| {
+                if failed.is_none() {
+                    let r = serde_json::to_writer(&mut out, &line(&item, true))
+                        .map_err(anyhow::Error::from)
+                        .and_then(|()| writeln!(out).map_err(anyhow::Error::from));
+                    failed = r.err();
+                }
+                Ok(())
+            })?;
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
@@ -226,25 +232,37 @@ pub fn export(ctx: &Context, args: &ExportArgs) -> anyhow::Result<ExitCode> {
                 "alerts",
                 "text",
             ])?;
-            for item in &items {
-                let l = line(item, true);
-                w.write_record([
-                    l.id.to_string(),
-                    l.feed.into_owned(),
-                    l.source.into_owned(),
-                    l.title.into_owned(),
-                    l.link.map(Cow::into_owned).unwrap_or_default(),
-                    l.published.unwrap_or_default(),
-                    l.lang.into_owned(),
-                    l.topics.join(";"),
-                    l.parties.join(";"),
-                    l.alerts.join(";"),
-                    l.text.map(Cow::into_owned).unwrap_or_default(),
-                ])?;
+            reader.each_item(&ItemQuery::default(), |item| {
+                if failed.is_none() {
+                    let l = line(&item, true);
+                    let r = w.write_record([
+                        l.id.to_string(),
+                        l.feed.into_owned(),
+                        l.source.into_owned(),
+                        l.title.into_owned(),
+                        l.link.map(Cow::into_owned).unwrap_or_default(),
+                        l.published.unwrap_or_default(),
+                        l.lang.into_owned(),
+                        l.topics.join(";"),
+                        l.parties.join(";"),
+                        l.alerts.join(";"),
+                        l.text.map(Cow::into_owned).unwrap_or_default(),
+                    ]);
+                    failed = r.err().map(anyhow::Error::from);
+                }
+                Ok(())
+            })?;
+            name_skipped(&reader);
+            if let Some(e) = failed {
+                return Err(e);
             }
             w.flush()?;
             return Ok(ExitCode::SUCCESS);
         }
+    }
+    name_skipped(&reader);
+    if let Some(e) = failed {
+        return Err(e);
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -6,11 +6,15 @@
 //! the others down); a write is acknowledged only after its commit. Readers
 //! open their own connections (`Store::reader`).
 
+mod aggregate;
 mod canon;
 mod health;
 mod labels;
+mod pages;
+mod query;
 mod read;
 mod schema;
+mod search;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -23,7 +27,8 @@ use tokio::sync::oneshot;
 
 pub use canon::{ItemKeys, canonical_link, content_hash};
 pub use health::Damage;
-pub use read::{AlertRow, DashRow, FeedState, ItemQuery, Reader, Skipped, Summary};
+pub use query::{Count, Cursor, ItemQuery, Seen, Toward};
+pub use read::{AlertRow, DashRow, FeedState, Interrupter, Reader, Skipped, Summary};
 pub use write::{AlertPolicy, FeedRef, FetchRecord, IngestBatch, IngestReport};
 
 /// What can go wrong in the store.
@@ -75,6 +80,12 @@ impl StoreError {
             _ => None,
         }
     }
+
+    /// The query was stopped by its reader's [`Interrupter`].
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, StoreError::Sqlite(e)
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted))
+    }
 }
 
 /// A write queued for the writer. It may run twice: the writes of a group run
@@ -84,7 +95,7 @@ impl StoreError {
 /// savepoints).
 trait Write: Send {
     /// Runs the write in the current transaction; false when it failed.
-    fn run(&mut self, c: &Connection, deferred: &mut Deferred) -> bool;
+    fn run(&mut self, c: &Connection, deferred: &mut Deferred<'_>) -> bool;
     /// Answers the caller once the transaction is over: `commit` is the error
     /// that ended it, if any.
     fn answer(self: Box<Self>, commit: Option<&StoreError>);
@@ -117,10 +128,10 @@ where
     I: Send + 'static,
     M: Send + 'static,
     R: Send + 'static,
-    F: Fn(&Connection, &mut Deferred, &I) -> Result<M, StoreError> + Send,
+    F: Fn(&Connection, &mut Deferred<'_>, &I) -> Result<M, StoreError> + Send,
     G: FnOnce(I, M) -> R + Send + 'static,
 {
-    fn run(&mut self, c: &Connection, deferred: &mut Deferred) -> bool {
+    fn run(&mut self, c: &Connection, deferred: &mut Deferred<'_>) -> bool {
         let r = (self.run)(c, deferred, &self.input);
         if let Err(StoreError::Damaged(d)) = &r {
             deferred.damage = Some(d.clone());
@@ -153,19 +164,23 @@ where
 }
 
 /// What a group's writes leave for the end of its transaction: full-text
-/// entries. FTS5 writes its pending terms out as a new segment at every
-/// savepoint and commit, so they are added once per group, in one go.
-#[derive(Default)]
-pub(super) struct Deferred {
+/// entries (FTS5 writes its pending terms out as a new segment at every
+/// savepoint and commit, so they are added once per group, in one go) and
+/// the changes to the aggregates; and the writer's label ids, kept across
+/// transactions.
+pub(super) struct Deferred<'a> {
     /// (item id, the batch's texts, where its search key lies in them) for
     /// `items_fts`.
     pub(super) fts: Vec<(i64, Arc<str>, write::Span)>,
+    pub(super) deltas: aggregate::Deltas,
+    pub(super) labels: &'a mut aggregate::LabelIds,
     /// A write found the file damaged: the writer writes nothing more.
     damage: Option<Damage>,
 }
 
-impl Deferred {
+impl Deferred<'_> {
     fn flush(&mut self, c: &Connection) -> Result<(), StoreError> {
+        self.deltas.flush(c)?;
         if self.fts.is_empty() {
             return Ok(());
         }
@@ -294,9 +309,9 @@ impl Store {
     fn submit<R, F>(&self, f: F) -> Pending<R>
     where
         R: Send + 'static,
-        F: Fn(&Connection) -> Result<R, StoreError> + Send + 'static,
+        F: Fn(&Connection, &mut Deferred<'_>) -> Result<R, StoreError> + Send + 'static,
     {
-        self.submit_task((), move |c, _, _: &()| f(c), |_, r| r, false)
+        self.submit_task((), move |c, d, _: &()| f(c, d), |_, r| r, false)
     }
 
     /// Queues a write of `input` (see `Task`).
@@ -305,7 +320,7 @@ impl Store {
         I: Send + 'static,
         M: Send + 'static,
         R: Send + 'static,
-        F: Fn(&Connection, &mut Deferred, &I) -> Result<M, StoreError> + Send + 'static,
+        F: Fn(&Connection, &mut Deferred<'_>, &I) -> Result<M, StoreError> + Send + 'static,
         G: FnOnce(I, M) -> R + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
@@ -335,22 +350,22 @@ impl Store {
 
     /// Makes sure every configured feed has its row, and updates changed URLs.
     pub fn sync_feeds(&self, feeds: Vec<FeedRef>) -> Pending<()> {
-        self.submit(move |c| write::sync_feeds(c, &feeds))
+        self.submit(move |c, _| write::sync_feeds(c, &feeds))
     }
 
     pub fn mark_read(&self, items: Vec<crate::model::ItemId>, read: bool) -> Pending<usize> {
-        self.submit(move |c| write::mark_read(c, &items, read))
+        self.submit(move |c, d| write::mark_read(c, d, &items, read))
     }
 
     /// Acknowledges fired alerts: those of the given items, or all with `None`.
     pub fn acknowledge(&self, items: Option<Vec<crate::model::ItemId>>) -> Pending<usize> {
-        self.submit(move |c| write::acknowledge(c, items.as_deref()))
+        self.submit(move |c, _| write::acknowledge(c, items.as_deref()))
     }
 
     /// Deletes items; their keys stay as tombstones so re-ingesting never brings
     /// them back.
     pub fn delete(&self, items: Vec<crate::model::ItemId>) -> Pending<usize> {
-        self.submit(move |c| write::delete(c, &items))
+        self.submit(move |c, d| write::delete(c, d, &items))
     }
 }
 
@@ -389,6 +404,7 @@ fn writer_loop(
     damage: &OnceLock<Damage>,
 ) {
     let mut cache_kib = CACHE_MIN_KIB;
+    let mut labels = aggregate::LabelIds::default();
     loop {
         // A large cache is given back after a second without writes: a
         // dashboard's writer sees a burst at start and small polls after.
@@ -421,7 +437,7 @@ fn writer_loop(
             }
             continue;
         }
-        if let Some(d) = run_group(&mut conn, batch) {
+        if let Some(d) = run_group(&mut conn, &mut labels, batch) {
             tracing::error!(damage = %d, "the store is damaged: writes stop");
             let _ = damage.set(d);
         }
@@ -487,8 +503,12 @@ const STEP: Duration = Duration::from_millis(5);
 /// Runs a group of writes in one transaction and answers each; if one fails,
 /// runs them again one by one, each in its own transaction. Returns the damage
 /// SQLite reported, if it did: the writes not yet run are then refused.
-fn run_group(conn: &mut Connection, mut batch: Vec<Job>) -> Option<Damage> {
-    let failed = match together(conn, &mut batch) {
+fn run_group(
+    conn: &mut Connection,
+    labels: &mut aggregate::LabelIds,
+    mut batch: Vec<Job>,
+) -> Option<Damage> {
+    let failed = match together(conn, labels, &mut batch) {
         Ok(()) => None,
         Err(Failed::Damaged(d)) => Some(StoreError::Damaged(d)),
         Err(Failed::Write) if batch.len() > 1 => {
@@ -496,7 +516,7 @@ fn run_group(conn: &mut Connection, mut batch: Vec<Job>) -> Option<Damage> {
             for mut job in batch {
                 let failed = match &damage {
                     Some(d) => Some(StoreError::Damaged(Clone::clone(d))),
-                    None => match together(conn, std::slice::from_mut(&mut job)) {
+                    None => match together(conn, labels, std::slice::from_mut(&mut job)) {
                         Err(Failed::Store(e)) => Some(e),
                         Err(Failed::Damaged(d)) => {
                             damage = Some(d.clone());
@@ -541,12 +561,34 @@ impl From<StoreError> for Failed {
     }
 }
 
-/// Runs `jobs` in one immediate transaction and commits; rolls back on failure.
-fn together(conn: &mut Connection, jobs: &mut [Job]) -> Result<(), Failed> {
+/// Runs `jobs` in one immediate transaction and commits; rolls back on
+/// failure, and then forgets the label ids, which may name labels undone.
+fn together(
+    conn: &mut Connection,
+    labels: &mut aggregate::LabelIds,
+    jobs: &mut [Job],
+) -> Result<(), Failed> {
+    let r = attempt(conn, labels, jobs);
+    if r.is_err() {
+        labels.clear();
+    }
+    r
+}
+
+fn attempt(
+    conn: &mut Connection,
+    labels: &mut aggregate::LabelIds,
+    jobs: &mut [Job],
+) -> Result<(), Failed> {
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .map_err(|e| Failed::from(StoreError::from(e)))?;
-    let mut deferred = Deferred::default();
+    let mut deferred = Deferred {
+        fts: Vec::new(),
+        deltas: aggregate::Deltas::default(),
+        labels,
+        damage: None,
+    };
     for job in jobs.iter_mut() {
         if !job.run(&tx, &mut deferred) {
             // Dropping the transaction rolls it back.

@@ -9,20 +9,6 @@ use rusqlite::{Connection, OpenFlags, Row, params_from_iter, types::Value};
 use super::StoreError;
 use crate::model::{ItemId, StoredItem};
 
-/// Which items to list. Empty fields do not filter.
-#[derive(Debug, Clone, Default)]
-pub struct ItemQuery {
-    pub topic: Option<String>,
-    pub party: Option<String>,
-    pub alert: Option<String>,
-    pub feed: Option<String>,
-    pub since: Option<DateTime<Utc>>,
-    /// Words to find in title or text (normalized Arabic, prefixes).
-    pub search: Option<String>,
-    pub unread_only: bool,
-    pub limit: Option<usize>,
-}
-
 /// A feed's row with its fetch state and health.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FeedState {
@@ -95,9 +81,11 @@ pub struct Summary {
 
 /// A read connection.
 pub struct Reader {
-    conn: Connection,
+    pub(super) conn: Connection,
+    /// The search's zone map, with the data version it was read at.
+    pub(super) blocks: std::cell::RefCell<Option<(i64, std::rc::Rc<super::search::Blocks>)>>,
     /// Rows the last queries could not read (see [`Skipped`]).
-    skipped: std::cell::RefCell<Vec<Skipped>>,
+    pub(super) skipped: std::cell::RefCell<Vec<Skipped>>,
 }
 
 /// An item row that could not be read (a value of the wrong type, as in a
@@ -130,7 +118,7 @@ fn is_row_error(e: &rusqlite::Error) -> bool {
 /// Decodes every row of `rows` with `decode`, skipping (and recording in
 /// `skipped`, named by `kind` and the key in column 0: an item's id, a feed's
 /// name) those whose values cannot be read.
-fn lenient<T>(
+pub(super) fn lenient<T>(
     mut rows: rusqlite::Rows<'_>,
     kind: &str,
     decode: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
@@ -168,6 +156,40 @@ pub(super) fn from_ts(ms: i64) -> DateTime<Utc> {
 
 const ITEM_COLUMNS: &str = "i.id, f.name, i.source, i.guid, i.link, i.title, i.text, i.published, i.fetched, i.read, i.labels";
 
+/// The columns [`alert_row`] reads.
+const ALERT_SELECT: &str =
+    "SELECT a.item_id, a.alert, i.title, i.source, a.fired_at, a.quiet, a.acknowledged, i.ts
+     FROM alerts_fired a JOIN items i ON i.id = a.item_id";
+
+fn alert_row(r: &Row<'_>) -> rusqlite::Result<AlertRow> {
+    Ok(AlertRow {
+        item: ItemId(r.get(0)?),
+        alert: r.get(1)?,
+        title: r.get(2)?,
+        source: r.get(3)?,
+        fired_at: from_ts(r.get(4)?),
+        quiet: r.get(5)?,
+        acknowledged: r.get(6)?,
+        when: from_ts(r.get(7)?),
+    })
+}
+
+/// Stops a reader's running query from another thread.
+#[derive(Clone)]
+pub struct Interrupter(std::sync::Arc<rusqlite::InterruptHandle>);
+
+impl Interrupter {
+    pub fn interrupt(&self) {
+        self.0.interrupt();
+    }
+}
+
+impl std::fmt::Debug for Interrupter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Interrupter")
+    }
+}
+
 fn item_from_row(r: &Row<'_>) -> rusqlite::Result<StoredItem> {
     let title: String = r.get(5)?;
     let text: String = r.get(6)?;
@@ -202,63 +224,39 @@ impl Reader {
         conn.pragma_update(None, "cache_size", -512)?;
         Ok(Reader {
             conn,
+            blocks: Default::default(),
             skipped: Default::default(),
         })
+    }
+
+    /// A number that changes whenever another connection commits a change to
+    /// the store (`PRAGMA data_version`): the dashboard polls it to see what
+    /// other processes, or its own collector, wrote.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// A handle that stops this reader's running query from another thread
+    /// (the query then fails, [`StoreError::is_interrupted`]).
+    pub fn interrupter(&self) -> Interrupter {
+        Interrupter(std::sync::Arc::new(self.conn.get_interrupt_handle()))
+    }
+
+    /// A number that goes up whenever read marks, acknowledgements or
+    /// deletions change (by any process).
+    pub fn marks_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'marks'", [], |r| {
+                r.get(0)
+            })?)
     }
 
     /// The rows skipped since the last call, as unreadable (see [`Skipped`]).
     pub fn take_skipped(&self) -> Vec<Skipped> {
         std::mem::take(&mut self.skipped.borrow_mut())
-    }
-
-    /// Items matching `q`, newest first.
-    pub fn items(&self, q: &ItemQuery) -> Result<Vec<StoredItem>, StoreError> {
-        let mut sql = format!(
-            "SELECT {ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.deleted = 0"
-        );
-        let mut args: Vec<Value> = Vec::new();
-        for (kind, label) in [
-            ("topic", &q.topic),
-            ("party", &q.party),
-            ("alert", &q.alert),
-        ] {
-            if let Some(l) = label {
-                sql.push_str(
-                    " AND i.id IN (SELECT item_id FROM item_tags WHERE instr(tags, ?) > 0)",
-                );
-                args.push(Value::Text(super::labels::tag(kind, l)));
-            }
-        }
-        if let Some(feed) = &q.feed {
-            sql.push_str(" AND f.name = ?");
-            args.push(Value::Text(feed.clone()));
-        }
-        if let Some(since) = q.since {
-            sql.push_str(" AND coalesce(i.published, i.fetched) >= ?");
-            args.push(Value::Integer(since.timestamp_millis()));
-        }
-        if let Some(s) = &q.search {
-            match crate::text::search::fts_query(s) {
-                Some(fts) => {
-                    sql.push_str(
-                        " AND i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)",
-                    );
-                    args.push(Value::Text(fts));
-                }
-                None => return Ok(Vec::new()),
-            }
-        }
-        if q.unread_only {
-            sql.push_str(" AND i.read = 0");
-        }
-        sql.push_str(" ORDER BY coalesce(i.published, i.fetched) DESC, i.id DESC");
-        if let Some(limit) = q.limit {
-            sql.push_str(" LIMIT ?");
-            args.push(Value::Integer(limit as i64));
-        }
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query(params_from_iter(args))?;
-        lenient(rows, "item", item_from_row, &self.skipped)
     }
 
     pub fn item(&self, id: ItemId) -> Result<Option<StoredItem>, StoreError> {
@@ -309,29 +307,54 @@ impl Reader {
         lenient(rows, "feed", decode, &self.skipped)
     }
 
-    /// Fired alerts, newest first.
+    /// Fired alerts, newest first (the first page of [`Reader::alerts_page`]).
     pub fn alerts(&self, open_only: bool, limit: usize) -> Result<Vec<AlertRow>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT a.item_id, a.alert, i.title, i.source, a.fired_at, a.quiet, a.acknowledged,
-                    coalesce(i.published, i.fetched)
-             FROM alerts_fired a JOIN items i ON i.id = a.item_id
-             WHERE (?1 = 0 OR a.acknowledged = 0)
-             ORDER BY a.fired_at DESC, a.item_id DESC LIMIT ?2",
-        )?;
-        let rows = stmt.query(rusqlite::params![open_only, limit as i64])?;
-        let decode = |r: &Row<'_>| {
-            Ok(AlertRow {
-                item: ItemId(r.get(0)?),
-                alert: r.get(1)?,
-                title: r.get(2)?,
-                source: r.get(3)?,
-                fired_at: from_ts(r.get(4)?),
-                when: from_ts(r.get(7)?),
-                quiet: r.get(5)?,
-                acknowledged: r.get(6)?,
-            })
-        };
-        lenient(rows, "item", decode, &self.skipped)
+        self.alerts_page(open_only, None, limit)
+    }
+
+    /// A page of fired alerts, newest first, just past `after`: the open ones
+    /// (not acknowledged, not quiet), or all.
+    pub fn alerts_page(
+        &self,
+        open_only: bool,
+        after: Option<&AlertRow>,
+        limit: usize,
+    ) -> Result<Vec<AlertRow>, StoreError> {
+        let mut sql = format!("{ALERT_SELECT} WHERE 1");
+        if open_only {
+            sql.push_str(" AND a.acknowledged = 0 AND a.quiet = 0");
+        }
+        let mut args: Vec<Value> = Vec::new();
+        if let Some(a) = after {
+            sql.push_str(" AND (a.fired_at, a.item_id, a.alert) < (?, ?, ?)");
+            args.push(Value::Integer(a.fired_at.timestamp_millis()));
+            args.push(Value::Integer(a.item.0));
+            args.push(Value::Text(a.alert.clone()));
+        }
+        sql.push_str(" ORDER BY a.fired_at DESC, a.item_id DESC, a.alert DESC LIMIT ?");
+        args.push(Value::Integer(limit.min(i64::MAX as usize) as i64));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query(params_from_iter(args))?;
+        lenient(rows, "item", alert_row, &self.skipped)
+    }
+
+    /// How many alerts are open (not acknowledged, not quiet).
+    pub fn open_alert_count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM alerts_fired WHERE acknowledged = 0 AND quiet = 0",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    /// The alerts fired by items stored after item `after`, oldest first, at
+    /// most `limit`.
+    pub fn alerts_after_item(&self, after: i64, limit: usize) -> Result<Vec<AlertRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{ALERT_SELECT} WHERE a.item_id > ?1 ORDER BY a.item_id, a.alert LIMIT ?2"
+        ))?;
+        let rows = stmt.query(rusqlite::params![after, limit as i64])?;
+        lenient(rows, "item", alert_row, &self.skipped)
     }
 
     pub fn summary(&self) -> Result<Summary, StoreError> {
@@ -348,18 +371,13 @@ impl Reader {
             [],
             |r| r.get(0),
         )?;
-        let mut counts: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
-        let mut stmt = self.conn.prepare("SELECT tags FROM item_tags")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            for (kind, id) in super::labels::parse_tags(r.get_ref(0)?.as_str().unwrap_or("")) {
-                if kind == "topic" {
-                    *counts.entry(id.to_string()).or_default() += 1;
-                }
-            }
-        }
-        let mut topics: Vec<(String, i64)> = counts.into_iter().collect();
-        topics.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut stmt = self.conn.prepare(
+            "SELECT name, items FROM labels WHERE kind = 'topic' AND name <> '' AND items > 0
+             ORDER BY items DESC, name",
+        )?;
+        let topics = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<(String, i64)>, _>>()?;
         Ok(Summary {
             items,
             unread,

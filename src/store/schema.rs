@@ -128,12 +128,67 @@ const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO items_fts (items_fts, rank) VALUES ('automerge', 16);
     "#,
+    // 4: what the dashboard and `list` ask, from indexes and aggregates that
+    // do not grow with the store: an item's time as a column with an index
+    // that ends in the id (the date index ended the other way, so `ORDER BY
+    // time, id` never used it); every label's items ordered by time (a pane's
+    // page after a cursor, `list --topic`); each label's counts and items per
+    // hour, kept by the writer; the range of times in each block of 1,024
+    // ids (a search streams matches by id and stops once no older block can
+    // hold a newer match); open alerts by time; a counter of changes to read
+    // marks and acknowledgements, which readers watch. Filled from the items by
+    // `super::aggregate::refill` below.
+    r#"
+    ALTER TABLE items ADD COLUMN ts INTEGER AS (coalesce(published, fetched)) VIRTUAL;
+    DROP INDEX IF EXISTS items_when;
+    CREATE INDEX items_ts ON items(ts) WHERE deleted = 0;
+    -- A label: a topic, party, alert or feed (by id), with 'topic' '' for the
+    -- items with no topic and 'all' '' for every item (counts only).
+    CREATE TABLE labels (
+        id     INTEGER PRIMARY KEY,
+        kind   TEXT NOT NULL,
+        name   TEXT NOT NULL,
+        items  INTEGER NOT NULL DEFAULT 0,
+        unread INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (kind, name)
+    );
+    CREATE TABLE label_items (
+        label INTEGER NOT NULL,
+        ts    INTEGER NOT NULL,
+        item  INTEGER NOT NULL,
+        PRIMARY KEY (label, ts, item)
+    ) WITHOUT ROWID;
+    CREATE TABLE label_hours (
+        label INTEGER NOT NULL,
+        hour  INTEGER NOT NULL,
+        items INTEGER NOT NULL,
+        PRIMARY KEY (label, hour)
+    ) WITHOUT ROWID;
+    CREATE TABLE id_blocks (
+        block INTEGER PRIMARY KEY,
+        lo    INTEGER NOT NULL,
+        hi    INTEGER NOT NULL
+    );
+    DROP INDEX IF EXISTS alerts_fired_open;
+    CREATE INDEX alerts_open ON alerts_fired(acknowledged, quiet, fired_at);
+    CREATE INDEX alerts_time ON alerts_fired(fired_at);
+    -- Counters readers watch: 'marks' goes up with every change of read
+    -- marks, acknowledgements or deletions (new items are seen by id).
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO meta (key, value) VALUES ('marks', 0);
+    "#,
 ];
 
 /// Schema versions after which the search index is rebuilt from the items
 /// (version 2 rebuilt it too, and version 3 rebuilds it again whenever version
 /// 2 is reached, so that rebuild is left to version 3).
 const REFILL_SEARCH_AFTER: &[usize] = &[3];
+
+/// The schema version after which labels and aggregates are built from the items.
+const REFILL_LABELS_AFTER: usize = 4;
 
 /// Rebuilds the full-text index from every live item's title and text.
 fn refill_search(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
@@ -203,6 +258,9 @@ pub fn prepare(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
         if REFILL_SEARCH_AFTER.contains(&(i + 1)) {
             refill_search(&tx)?;
         }
+        if i + 1 == REFILL_LABELS_AFTER {
+            super::aggregate::refill(&tx)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
         tracing::info!(%path, version = i + 1, "store migrated");
@@ -262,6 +320,28 @@ mod tests {
             [Some("//x/1".to_string()), None, None],
             "duplicates set apart"
         );
+        let labels: Vec<String> = column(
+            &conn,
+            "SELECT kind || ':' || name || '=' || items || '/' || unread FROM labels ORDER BY kind, name",
+        );
+        assert_eq!(
+            labels,
+            [
+                "alert:muscat=1/1",
+                "all:=3/3",
+                "feed:1=3/3",
+                "party:iran=1/1",
+                "party:us=1/1",
+                "topic:=2/2",
+                "topic:diplomacy=1/1",
+                "topic:nuclear=1/1"
+            ],
+            "labels and their counts built from the items"
+        );
+        let listed: Vec<i64> = column(&conn, "SELECT count(*) FROM label_items");
+        assert_eq!(listed, [10]);
+        let blocks: Vec<i64> = column(&conn, "SELECT count(*) FROM id_blocks");
+        assert_eq!(blocks, [1]);
         let version: Vec<i64> = column(&conn, "PRAGMA user_version");
         assert_eq!(version, [VERSION]);
     }

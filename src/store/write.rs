@@ -10,8 +10,8 @@ use std::borrow::Cow;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::StoreError;
 use super::canon::{ItemKeys, canonical_link};
+use super::{StoreError, aggregate};
 use crate::model::{FeedId, FiredAlert, ItemId, NewItem, StoredItem};
 
 /// Names a feed (or the seeds pseudo-feed) in the store.
@@ -241,7 +241,7 @@ pub(super) struct Ingested {
 /// again in a transaction of its own if another write of its group failed.
 pub(super) fn ingest(
     c: &Connection,
-    deferred: &mut super::Deferred,
+    deferred: &mut super::Deferred<'_>,
     batch: &Prepared,
 ) -> Result<Ingested, StoreError> {
     let feed = feed_id(c, &batch.feed)?;
@@ -267,6 +267,8 @@ pub(super) fn ingest(
         "INSERT OR IGNORE INTO alerts_fired (item_id, alert, fired_at, quiet) VALUES (?1, ?2, ?3, ?4)",
     )?;
     let texts = &*batch.texts;
+    let all = deferred.labels.id(c, aggregate::ALL)?;
+    let mut labels = Vec::new();
     for (i, p) in batch.items.iter().enumerate() {
         let PreparedItem {
             published,
@@ -303,8 +305,13 @@ pub(super) fn ingest(
             tag.execute(params![id.0, tags])?;
         }
         deferred.fts.push((id.0, batch.texts.clone(), cols.search));
-
         let when = published.unwrap_or(*fetched);
+        let ts = to_ts(when);
+        deferred.labels.of_item(c, tags, feed.0, &mut labels)?;
+        aggregate::link(c, &labels, ts, id.0)?;
+        deferred.deltas.item(&labels, all, ts, true, 1);
+        deferred.deltas.block(id.0, ts);
+
         let quiet = match batch.alerts {
             AlertPolicy::Quiet => true,
             AlertPolicy::Live { backfill } => {
@@ -423,59 +430,110 @@ fn record_fetch(
 fn placeholders(n: usize) -> String {
     vec!["?"; n].join(",")
 }
+/// What the aggregates need of a live item: its time, read mark, feed and
+/// tags line.
+fn facts(c: &Connection, id: ItemId) -> Result<Option<(i64, bool, i64, String)>, StoreError> {
+    Ok(c.prepare_cached(
+        "SELECT i.ts, i.read, i.feed_id, coalesce(t.tags, '')
+             FROM items i LEFT JOIN item_tags t ON t.item_id = i.id
+             WHERE i.id = ?1 AND i.deleted = 0",
+    )?
+    .query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+    .optional()?)
+}
 
-pub(super) fn mark_read(c: &Connection, items: &[ItemId], read: bool) -> Result<usize, StoreError> {
+pub(super) fn mark_read(
+    c: &Connection,
+    d: &mut super::Deferred<'_>,
+    items: &[ItemId],
+    read: bool,
+) -> Result<usize, StoreError> {
+    let all = d.labels.id(c, aggregate::ALL)?;
+    let mut labels = Vec::new();
     let mut n = 0;
-    for chunk in items.chunks(500) {
-        let sql = format!(
-            "UPDATE items SET read = ? WHERE read <> ? AND id IN ({})",
-            placeholders(chunk.len())
-        );
-        let mut args: Vec<i64> = vec![read as i64, read as i64];
-        args.extend(chunk.iter().map(|i| i.0));
-        n += c.execute(&sql, rusqlite::params_from_iter(args))?;
+    for id in items {
+        let Some((_, was, feed, tags)) = facts(c, *id)? else {
+            continue;
+        };
+        if was == read {
+            continue;
+        }
+        c.prepare_cached("UPDATE items SET read = ?2 WHERE id = ?1")?
+            .execute(params![id.0, read])?;
+        d.labels.of_item(c, &tags, feed, &mut labels)?;
+        d.deltas.read(&labels, all, read);
+        n += 1;
+    }
+    if n > 0 {
+        bump_marks(c)?;
     }
     Ok(n)
+}
+
+/// Tells readers that read marks or acknowledgements changed.
+fn bump_marks(c: &Connection) -> Result<(), StoreError> {
+    c.prepare_cached("UPDATE meta SET value = value + 1 WHERE key = 'marks'")?
+        .execute([])?;
+    Ok(())
 }
 
 pub(super) fn acknowledge(c: &Connection, items: Option<&[ItemId]>) -> Result<usize, StoreError> {
-    let Some(items) = items else {
-        return Ok(c.execute(
+    let n = match items {
+        // Every open alert in one statement, however many there are.
+        None => c.execute(
             "UPDATE alerts_fired SET acknowledged = 1 WHERE acknowledged = 0",
             [],
-        )?);
+        )?,
+        Some(items) => {
+            let mut n = 0;
+            for chunk in items.chunks(500) {
+                let sql = format!(
+                    "UPDATE alerts_fired SET acknowledged = 1 WHERE acknowledged = 0 AND item_id IN ({})",
+                    placeholders(chunk.len())
+                );
+                n += c.execute(&sql, rusqlite::params_from_iter(chunk.iter().map(|i| i.0)))?;
+            }
+            n
+        }
     };
-    let mut n = 0;
-    for chunk in items.chunks(500) {
-        let sql = format!(
-            "UPDATE alerts_fired SET acknowledged = 1 WHERE acknowledged = 0 AND item_id IN ({})",
-            placeholders(chunk.len())
-        );
-        n += c.execute(&sql, rusqlite::params_from_iter(chunk.iter().map(|i| i.0)))?;
+    if n > 0 {
+        bump_marks(c)?;
     }
     Ok(n)
 }
 
-pub(super) fn delete(c: &Connection, items: &[ItemId]) -> Result<usize, StoreError> {
+pub(super) fn delete(
+    c: &Connection,
+    d: &mut super::Deferred<'_>,
+    items: &[ItemId],
+) -> Result<usize, StoreError> {
+    let all = d.labels.id(c, aggregate::ALL)?;
+    let mut labels = Vec::new();
     let mut n = 0;
     for id in items {
-        let changed = c
-            .prepare_cached("UPDATE items SET deleted = 1, title = '', text = '', labels = '{}' WHERE id = ?1 AND deleted = 0")?
+        let Some((ts, read, feed, tags)) = facts(c, *id)? else {
+            continue;
+        };
+        c.prepare_cached(
+            "UPDATE items SET deleted = 1, title = '', text = '', labels = '{}' WHERE id = ?1",
+        )?
+        .execute([id.0])?;
+        c.prepare_cached("UPDATE feeds SET items = items - 1 WHERE id = ?1")?
+            .execute([feed])?;
+        c.prepare_cached("DELETE FROM item_tags WHERE item_id = ?1")?
             .execute([id.0])?;
-        if changed > 0 {
-            c.prepare_cached(
-                "UPDATE feeds SET items = items - 1 WHERE id = (SELECT feed_id FROM items WHERE id = ?1)",
-            )?
+        c.prepare_cached("DELETE FROM alerts_fired WHERE item_id = ?1")?
             .execute([id.0])?;
-            c.prepare_cached("DELETE FROM item_tags WHERE item_id = ?1")?
-                .execute([id.0])?;
-            c.prepare_cached("DELETE FROM alerts_fired WHERE item_id = ?1")?
-                .execute([id.0])?;
-            // The item's search entry stays (the index keeps no row sizes,
-            // and FTS5 then deletes only given the text indexed): searches
-            // skip deleted items.
-        }
-        n += changed;
+        d.labels.of_item(c, &tags, feed, &mut labels)?;
+        aggregate::unlink(c, &labels, ts, id.0)?;
+        d.deltas.item(&labels, all, ts, !read, -1);
+        // The item's search entry stays (the index keeps no row sizes,
+        // and FTS5 then deletes only given the text indexed): searches
+        // skip deleted items.
+        n += 1;
+    }
+    if n > 0 {
+        bump_marks(c)?;
     }
     Ok(n)
 }

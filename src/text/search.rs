@@ -67,11 +67,31 @@ pub fn index_key_normalized(parts: &[&str]) -> String {
 /// An FTS5 query requiring every word the user typed, each as a prefix; `None`
 /// when nothing searchable was typed.
 pub fn fts_query(input: &str) -> Option<String> {
+    fts_query_of(&query_words(input))
+}
+
+/// The words a query asks for, as the index is matched with them: normalized,
+/// without their proclitics; each matches as a prefix of an indexed word.
+pub fn query_words(input: &str) -> Vec<String> {
     let norm = normalize(input);
-    let parts: Vec<String> = words(&norm)
-        .map(|w| format!("\"{}\"*", stem(w).unwrap_or(w)))
-        .collect();
+    words(&norm)
+        .map(|w| stem(w).unwrap_or(w).to_string())
+        .collect()
+}
+
+/// An FTS5 query requiring each of `words` (from [`query_words`]) as a prefix.
+pub fn fts_query_of(words: &[String]) -> Option<String> {
+    let parts: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
     (!parts.is_empty()).then(|| parts.join(" AND "))
+}
+
+/// Whether a text with search key `key` (from [`index_key_normalized`]) has
+/// every one of `words` as a prefix of one of its words: what the index
+/// answers, without the index.
+pub fn key_matches(key: &str, words: &[String]) -> bool {
+    words
+        .iter()
+        .all(|w| key.split(' ').any(|t| t.starts_with(w.as_str())))
 }
 
 #[cfg(test)]
@@ -128,5 +148,14 @@ mod tests {
             Some("\"iran\"* AND \"talks\"*")
         );
         assert_eq!(fts_query(" \"* "), None);
+    }
+
+    #[test]
+    fn keys_match_as_the_index_does() {
+        let key = index_key("وبالهجوم على Iran's talks");
+        let m = |q: &str| key_matches(&key, &query_words(q));
+        assert!(m("الهجوم") && m("هجو") && m("IRAN") && m("tal iran"));
+        assert!(!m("talks zz") && !m("alks"));
+        assert!(m(""), "no words: everything");
     }
 }
