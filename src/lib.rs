@@ -20,6 +20,7 @@
 //! - `tui`: the terminal: setup, restore, input, clock and signal tasks.
 //! - `cli`: the command line (clap) and the headless commands.
 //! - `demo`: a built-in news replay served on 127.0.0.1 for `marsad demo`.
+//! - `link`: a checked link handed to the browser or, through the terminal, the clipboard.
 //! - `logging`: tracing to a log file, never the terminal.
 //! - `paths`: where config, data and logs live on disk.
 //! - `zone`: the watch's time zone and the forms times are shown in.
@@ -36,6 +37,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod feeds;
+pub mod link;
 pub mod logging;
 pub mod model;
 pub mod paths;

@@ -70,6 +70,17 @@ fn items() -> Vec<DashRow> {
             n += 1;
         }
     }
+    // An item in no topic that fired an alert: the river shows it too.
+    let mut sultan = support::row(
+        n,
+        2,
+        "وكالة الأنباء العمانية",
+        &format!("Sultan Haitham receives Pezeshkian in Muscat {n} {EN}"),
+        &[],
+        &["oman", "iran"],
+    );
+    sultan.alerts = vec!["muscat".into()];
+    out.push(sultan);
     out
 }
 
@@ -189,5 +200,31 @@ fn zoomed_rows_show_their_headlines() {
         let n = check("zoom", &buf, &[body], min);
         let items = s.panes[2].items.len();
         assert_eq!(n, (body.height as usize - 1).min(items), "zoom at {w}x{h}");
+    }
+}
+
+#[test]
+fn river_rows_show_their_headlines_items_with_no_topic_included() {
+    for (w, h, min) in SIZES {
+        let s = state(w, h);
+        let rows: Vec<&marsad::app::items::Item> = (0..s.items.len() as u32)
+            .rev()
+            .filter_map(|i| s.items.get(i))
+            .collect();
+        let body = marsad::ui::layout::body(Rect::new(0, 0, w, h));
+        let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+        let river = marsad::ui::river::River {
+            rows: &rows,
+            selected: Some(0),
+            first: 0,
+            total: rows.len() as u64,
+            unread: 0,
+        };
+        marsad::ui::river::draw(&mut buf, body, &s, &river);
+        let n = check("river", &buf, &[body], min);
+        assert_eq!(n, body.height as usize - 1, "river at {w}x{h}");
+        let first = line(&buf, body.y + 1, 0, w);
+        assert!(first.contains("Sultan Haitham"), "{first}");
+        assert!(line(&buf, body.y, 0, w).contains(&format!("1/{}", rows.len())));
     }
 }

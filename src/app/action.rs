@@ -29,6 +29,8 @@ pub enum Action {
     Alerts,
     Feeds,
     OpenLink,
+    /// Put the link on the clipboard (OSC 52).
+    CopyLink,
     Refresh,
     MarkRead,
     Acknowledge,
@@ -51,6 +53,10 @@ pub enum Action {
     Loaded(Box<StoredItem>),
     Backfill(Vec<super::items::Item>, bool),
     Stored(Result<String, String>),
+    /// Something the user should read in the footer (what opening a link did).
+    Notice(String),
+    /// A checked link, read from the store, to put on the clipboard.
+    Copy(String),
 }
 
 /// Equal when they print the same: `PollOutcome` has no `PartialEq`, and
@@ -72,6 +78,10 @@ pub enum Effect {
     OpenLink(String),
     /// Read an item's link from the store, then open it if it is http(s).
     OpenItemLink(ItemId),
+    /// Send a checked link to the terminal's clipboard (OSC 52).
+    CopyLink(String),
+    /// Read an item's link from the store, then copy it if it is http(s).
+    CopyItemLink(ItemId),
     Refresh,
     Bell,
     /// A desktop notification (the alert asked for one).

@@ -1,5 +1,6 @@
 //! The effects of the real dashboard: store writes and reads in spawned tasks
-//! whose results come back as events, links opened without a shell, the bell.
+//! whose results come back as events, links opened without a shell or copied
+//! through the terminal, the bell.
 
 use std::io::Write;
 
@@ -19,6 +20,8 @@ pub struct Live {
     pub refresh: Option<RefreshNow>,
     /// The terminal obeys `ESC[8l`/`ESC[8h` (VTE).
     pub bdsm: bool,
+    /// `$BROWSER`, tried before the desktop's opener.
+    pub browser: Option<String>,
 }
 
 fn terminal_write(bytes: &[u8]) {
@@ -68,32 +71,41 @@ impl Effects for Live {
                     let _ = tx.send(event).await;
                 });
             }
-            Effect::OpenLink(url) => open_link(url, tx),
-            Effect::OpenItemLink(id) => {
+            Effect::OpenLink(url) => {
+                let browser = self.browser.clone();
+                tokio::task::spawn_blocking(move || {
+                    let said = crate::link::open(&url, browser.as_deref()).unwrap_or_else(|e| e);
+                    let _ = tx.blocking_send(Event::Notice(said));
+                });
+            }
+            Effect::OpenItemLink(id) | Effect::CopyItemLink(id) => {
+                let copy = matches!(effect, Effect::CopyItemLink(_));
                 let store = self.store.clone();
+                let browser = self.browser.clone();
                 tokio::task::spawn_blocking(move || {
                     let link = store
                         .reader()
                         .and_then(|r| r.item(id))
                         .map(|i| i.and_then(|i| i.link));
-                    match link {
-                        Ok(Some(l)) if super::state::is_web(&l) => open_link(l, tx),
-                        Ok(Some(_)) => {
-                            let _ = tx.blocking_send(Event::Stored(Err(
-                                "only http(s) links are opened".into(),
-                            )));
-                        }
-                        Ok(None) => {
-                            let _ = tx
-                                .blocking_send(Event::Stored(Err("this item has no link".into())));
-                        }
-                        Err(e) => {
-                            let _ = tx.blocking_send(Event::Stored(Err(format!(
-                                "cannot read the link: {e}"
-                            ))));
-                        }
-                    }
+                    let event = match link {
+                        Ok(Some(l)) => match crate::alert::openable_link(&l) {
+                            Some(url) if copy => Event::Copy(url),
+                            Some(url) => Event::Notice(
+                                crate::link::open(&url, browser.as_deref()).unwrap_or_else(|e| e),
+                            ),
+                            None => Event::Notice("only http(s) links are used".into()),
+                        },
+                        Ok(None) => Event::Notice("this item has no link".into()),
+                        Err(e) => Event::Notice(format!("cannot read the link: {e}")),
+                    };
+                    let _ = tx.blocking_send(event);
                 });
+            }
+            Effect::CopyLink(link) => {
+                // Written here, on the loop's thread, between two frames.
+                if let Some((_, seq)) = crate::link::osc52(&link) {
+                    terminal_write(&seq);
+                }
             }
             Effect::Refresh => {
                 if let Some(r) = &self.refresh {
@@ -124,29 +136,4 @@ impl Effects for Live {
             }
         }
     }
-}
-
-/// Opens an http(s) link with the desktop's opener, argv only, no shell.
-fn open_link(url: String, tx: mpsc::Sender<Event>) {
-    let Some(url) = crate::alert::openable_link(&url) else {
-        return;
-    };
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    tokio::task::spawn_blocking(move || {
-        let r = std::process::Command::new(opener)
-            .arg(&url)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status();
-        if let Err(e) = r {
-            let _ = tx.blocking_send(Event::Stored(Err(format!("cannot run {opener}: {e}"))));
-        }
-    });
 }

@@ -29,6 +29,10 @@ pub enum Event {
     Loaded(Box<StoredItem>),
     /// A store write the app asked for finished; `Err` carries its one-line cause.
     Stored(Result<String, String>),
+    /// Something to tell the user (what opening a link did).
+    Notice(String),
+    /// An item's link, read from the store to be copied.
+    Copy(String),
     /// SIGTERM, SIGHUP or the input stream ended: leave now.
     Shutdown,
 }

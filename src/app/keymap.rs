@@ -33,6 +33,7 @@ fn action_named(name: &str) -> Option<Action> {
         "alerts" => Action::Alerts,
         "feeds" => Action::Feeds,
         "open_link" => Action::OpenLink,
+        "copy_link" => Action::CopyLink,
         "refresh" => Action::Refresh,
         "mark_read" => Action::MarkRead,
         "acknowledge" => Action::Acknowledge,

@@ -41,6 +41,8 @@ pub fn action_for(state: &State, event: Event) -> Option<Action> {
         Event::Loaded(i) => Some(Action::Loaded(i)),
         Event::Backfill(items, done, _permit) => Some(Action::Backfill(items, done)),
         Event::Stored(r) => Some(Action::Stored(r)),
+        Event::Notice(m) => Some(Action::Notice(m)),
+        Event::Copy(l) => Some(Action::Copy(l)),
         Event::Shutdown => Some(Action::Quit),
     }
 }

@@ -646,26 +646,43 @@ impl State {
                 };
                 self.status = Some(format!("times in {}", self.zone.label(self.now)));
             }
-            Action::OpenLink => {
+            Action::OpenLink | Action::CopyLink => {
+                let copy = action == Action::CopyLink;
                 // Links are not kept in memory: the detail view has its item's,
                 // elsewhere the loop reads it from the store.
                 let loaded = self.detail.as_ref().and_then(|d| d.item.as_ref());
                 match (self.view, loaded) {
                     (View::Detail, Some(item)) => match &item.link {
+                        Some(l) if is_web(l) && copy => {
+                            let l = l.clone();
+                            self.update_inner(Action::Copy(l));
+                        }
                         Some(l) if is_web(l) => {
                             self.status = Some(format!("opening {l}"));
                             self.effects.push(Effect::OpenLink(l.clone()));
                         }
-                        Some(_) => self.status = Some("only http(s) links are opened".into()),
+                        Some(_) => {
+                            let verb = if copy { "copied" } else { "opened" };
+                            self.status = Some(format!("only http(s) links are {verb}"));
+                        }
                         None => self.status = Some("this item has no link".into()),
                     },
                     _ => {
                         if let Some(id) = self.current_item() {
-                            self.effects.push(Effect::OpenItemLink(id));
+                            self.effects.push(if copy {
+                                Effect::CopyItemLink(id)
+                            } else {
+                                Effect::OpenItemLink(id)
+                            });
                         }
                     }
                 }
             }
+            Action::Copy(link) => {
+                self.status = Some(format!("link copied (OSC 52): {link}"));
+                self.effects.push(Effect::CopyLink(link));
+            }
+            Action::Notice(msg) => self.status = Some(msg),
             Action::Refresh => {
                 if self.polling {
                     self.effects.push(Effect::Refresh);
@@ -786,6 +803,8 @@ fn is_event(a: &Action) -> bool {
             | Action::Loaded(_)
             | Action::Backfill(..)
             | Action::Stored(_)
+            | Action::Notice(_)
+            | Action::Copy(_)
             | Action::Resize(..)
     )
 }

@@ -156,6 +156,7 @@ pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::
         events: tx,
         refresh,
         bdsm: decision.disable_terminal_bidi,
+        browser: std::env::var("BROWSER").ok(),
     };
     let result = crate::app::run::run(&mut terminal, state, &mut rx, &mut effects).await;
     cancel.cancel();

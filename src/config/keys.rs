@@ -25,6 +25,7 @@ pub const ACTIONS: &[(&str, &str, &[&str])] = &[
     ("alerts", "alerts", &["a"]),
     ("feeds", "feeds", &["f"]),
     ("open_link", "open link", &["o"]),
+    ("copy_link", "copy link", &["y"]),
     ("refresh", "refresh", &["r"]),
     ("mark_read", "mark read", &["m", "space"]),
     ("acknowledge", "acknowledge", &["x"]),

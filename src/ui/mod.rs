@@ -11,6 +11,7 @@ pub mod help;
 pub mod layout;
 pub mod pane;
 pub mod picker;
+pub mod river;
 pub mod row;
 pub mod source;
 pub mod text;

@@ -12,7 +12,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Sparkline, Widget};
 
-use super::row::{self, Cols, Look};
+use super::row::{self, Badge, Cols, Look};
 use super::{source, text};
 use crate::app::State;
 use crate::app::items::{Item, PaneKind};
@@ -49,34 +49,37 @@ pub fn is_echo(item: &Item, kind: PaneKind, visible: u64) -> bool {
     }
 }
 
-/// Columns the rows of one list want, each the widest of `items`.
-pub fn wanted(s: &State, items: &[&Item], hide: u64, source_cap: u16) -> Cols {
+/// Columns the rows of one list want, each the widest of `items` (with
+/// `badges`, each item's).
+pub fn wanted(s: &State, items: &[&Item], badges: &[Vec<Badge>], source_cap: u16) -> Cols {
     let mut want = Cols::default();
-    for it in items {
+    for (it, b) in items.iter().zip(badges) {
         let time = crate::zone::compact(it.when, s.now, s.zone);
         want.time = want.time.max(bidi::width(&time) as u16);
         want.source = want
             .source
             .max((bidi::width(&it.source) as u16).min(source_cap));
-        want.badges = want
-            .badges
-            .max(row::badges_width(s, it.parties & !hide).min(12));
+        want.badges = want.badges.max(row::badges_width(b).min(16));
     }
     want
 }
 
-/// Draws the rows of `items` into `list`, one per line, the `selected`-th
-/// (if any) highlighted; `echo` says which are echoes.
+/// Draws the rows of `items` into `list`, one per line, each with its
+/// `badges`, the `selected`-th (if any) highlighted; `echo` says which are
+/// echoes.
 pub fn rows(
     buf: &mut Buffer,
     list: Rect,
     s: &State,
-    items: &[&Item],
-    (hide, source_cap): (u64, u16),
+    (items, badges): (&[&Item], &[Vec<Badge>]),
+    (source_cap, badge_share): (u16, u16),
     selected: Option<usize>,
     echo: impl Fn(&Item) -> bool,
 ) {
-    let mut cols = row::plan(list.width, wanted(s, items, hide, source_cap));
+    let n = items.len().min(list.height as usize);
+    let (items, badges) = (&items[..n], &badges[..n.min(badges.len())]);
+    let want = wanted(s, items, badges, source_cap);
+    let mut cols = row::plan(list.width, want, badge_share);
     let codes = source::codes(items.iter().map(|i| &*i.source), cols.source as usize);
     // The column is as wide as its widest code; the rest goes to the title.
     cols.source = codes
@@ -85,7 +88,12 @@ pub fn rows(
         .max()
         .unwrap_or(0)
         .min(cols.source);
-    for (i, item) in items.iter().enumerate().take(list.height as usize) {
+    for (i, (item, b)) in items
+        .iter()
+        .zip(badges)
+        .enumerate()
+        .take(list.height as usize)
+    {
         let area = Rect {
             y: list.y + i as u16,
             height: 1,
@@ -94,7 +102,7 @@ pub fn rows(
         let look = Look {
             cols,
             source: codes.get(&*item.source).map_or("", String::as_str),
-            hide_parties: hide,
+            badges: b,
             echo: echo(item),
             selected: selected == Some(i),
         };
@@ -133,12 +141,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, s: &State, p: usize, zoomed: bool) {
         height: area.height - 1,
         ..area
     };
+    let badges: Vec<Vec<Badge>> = items
+        .iter()
+        .map(|it| row::parties(s, it.parties & !common))
+        .collect();
     rows(
         buf,
         list,
         s,
-        &items,
-        (common, if zoomed { 24 } else { 16 }),
+        (&items, &badges),
+        (if zoomed { 24 } else { 16 }, 0),
         focused.then(|| sel - offset),
         |it| !zoomed && is_echo(it, pane.kind, visible),
     );
@@ -184,10 +196,11 @@ fn title(buf: &mut Buffer, area: Rect, s: &State, p: usize, common: u64) {
         right -= 1;
     }
     if common != 0 && area.width >= 50 {
-        let (shown, rest) = row::badges(s, common, 12);
+        let all = row::parties(s, common);
+        let (shown, rest) = row::fit(&all, 12);
         let mut parts: Vec<(String, ratatui::style::Style)> = vec![(" all:".into(), t.dim())];
-        for (i, b) in shown {
-            parts.push((format!(" {b}"), t.party(i)));
+        for (b, st) in &all[..shown] {
+            parts.push((format!(" {b}"), *st));
         }
         if rest > 0 {
             parts.push((format!(" +{rest}"), t.dim()));

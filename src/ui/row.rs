@@ -34,12 +34,23 @@ fn title_goal(avail: u16) -> u16 {
 
 /// The widths for rows `width` cells wide whose fields want `want` (each the
 /// widest of the rows drawn): the title's goal first, then the source (4 to 7
-/// cells), then the badges (a `+N` at least), then the source again up to
-/// what it wants.
-pub fn plan(width: u16, want: Cols) -> Cols {
+/// cells, less the first `badge_share` cells kept for the badges when both
+/// fit), then the badges (a `+N` at least), then the source again up to what it
+/// wants. A pane keeps no share (the source tells its rows apart); the river
+/// keeps one, for its rows' topics.
+pub fn plan(width: u16, want: Cols, badge_share: u16) -> Cols {
     let avail = width.saturating_sub(1 + want.time + 1);
     let mut extra = avail - title_goal(avail);
-    let mut source = want.source.min(7).min(extra.saturating_sub(1));
+    let reserve = match want.badges.min(badge_share) {
+        0 => 0,
+        b => b + 1,
+    };
+    let room = if extra >= 4 + 1 + reserve {
+        extra - reserve
+    } else {
+        extra
+    };
+    let mut source = want.source.min(7).min(room.saturating_sub(1));
     if source < 4.min(want.source) || source == 0 {
         source = 0;
     } else {
@@ -61,36 +72,43 @@ pub fn plan(width: u16, want: Cols) -> Cols {
     }
 }
 
-/// The badges of the parties in `bits` that fit in `width` cells, with the
-/// count of those left out (shown as `+N`): (party index, badge) pairs.
-pub fn badges(s: &State, bits: u64, width: usize) -> (Vec<(usize, &str)>, usize) {
-    let all: Vec<(usize, &str)> = bit_indices(bits)
-        .filter_map(|i| s.parties.get(i).map(|p| (i, p.badge.as_str())))
-        .collect();
-    for k in (0..=all.len()).rev() {
-        let shown = &all[..k];
-        let rest = all.len() - k;
-        let w: usize = shown.iter().map(|(_, b)| bidi::width(b) + 1).sum::<usize>()
-            + if rest > 0 {
-                1 + rest.to_string().len()
-            } else {
-                0
-            };
+/// A badge as a row draws it: a topic's code or a party's badge, and its style.
+pub type Badge = (String, Style);
+
+/// How many of `badges` fit in `width` cells with a `+N` for the rest:
+/// (shown, left out).
+pub fn fit(badges: &[Badge], width: usize) -> (usize, usize) {
+    for k in (0..=badges.len()).rev() {
+        let rest = badges.len() - k;
+        let shown: usize = badges[..k].iter().map(|(b, _)| bidi::width(b) + 1).sum();
+        let more = if rest > 0 {
+            1 + rest.to_string().len()
+        } else {
+            0
+        };
         // The last badge has no space after it.
-        if w.saturating_sub(usize::from(rest == 0 && k > 0)) <= width {
-            return (shown.to_vec(), rest);
+        if (shown + more).saturating_sub(usize::from(rest == 0 && k > 0)) <= width {
+            return (k, rest);
         }
     }
-    (Vec::new(), all.len())
+    (0, badges.len())
 }
 
-/// Cells the badges of `bits` take written in full (`US IR OM`).
-pub fn badges_width(s: &State, bits: u64) -> u16 {
-    let w: usize = bit_indices(bits)
-        .filter_map(|i| s.parties.get(i))
-        .map(|p| bidi::width(&p.badge) + 1)
-        .sum();
+/// Cells `badges` take written in full (`US IR OM`).
+pub fn badges_width(badges: &[Badge]) -> u16 {
+    let w: usize = badges.iter().map(|(b, _)| bidi::width(b) + 1).sum();
     w.saturating_sub(1) as u16
+}
+
+/// The party badges of `bits`, in config order.
+pub fn parties(s: &State, bits: u64) -> Vec<Badge> {
+    bit_indices(bits)
+        .filter_map(|i| {
+            s.parties
+                .get(i)
+                .map(|p| (p.badge.clone(), s.theme.party(i)))
+        })
+        .collect()
 }
 
 /// The set bits of `bits`, lowest first.
@@ -110,8 +128,8 @@ pub struct Look<'a> {
     pub cols: Cols,
     /// The source as the column shows it.
     pub source: &'a str,
-    /// Party badges not drawn on the row (the pane's title carries them).
-    pub hide_parties: u64,
+    /// The badges the row shows (as many as fit, then `+N`).
+    pub badges: &'a [Badge],
     /// Shown in full in another pane: drawn dim.
     pub echo: bool,
     pub selected: bool,
@@ -159,10 +177,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, s: &State, item: &Item, look: Look<'_>
     }
     if look.cols.badges > 0 && x < end {
         let w = look.cols.badges.min(end - x);
-        let (shown, rest) = badges(s, item.parties & !look.hide_parties, w as usize);
+        let (shown, rest) = fit(look.badges, w as usize);
         let mut bx = x;
-        for (i, b) in shown {
-            bx = text::write(buf, bx, y, x + w, b, sel(dim(t.party(i))));
+        for (b, st) in &look.badges[..shown] {
+            bx = text::write(buf, bx, y, x + w, b, sel(dim(*st)));
             bx = (bx + 1).min(x + w);
         }
         if rest > 0 {
@@ -200,7 +218,7 @@ mod tests {
     #[test]
     fn the_title_keeps_60_cells_in_a_half_of_160() {
         for w in [79, 80] {
-            let c = plan(w, want(5, 14, 8));
+            let c = plan(w, want(5, 14, 8), 0);
             assert!(title(w, c) > 60, "{w}: {c:?}");
             assert!(c.source >= 4, "{c:?}");
         }
@@ -209,20 +227,27 @@ mod tests {
     #[test]
     fn the_title_keeps_40_cells_in_a_half_of_120_and_at_80() {
         for w in [59, 60, 80] {
-            let c = plan(w, want(6, 14, 8));
+            let c = plan(w, want(6, 14, 8), 0);
             assert!(title(w, c) > 40, "{w}: {c:?}");
         }
     }
 
     #[test]
+    fn a_badge_share_keeps_room_for_a_code_and_a_count() {
+        let c = plan(80, want(5, 14, 12), 6);
+        assert_eq!((c.source, c.badges), (4, 6), "{c:?}");
+        assert!(title(80, c) > 60);
+    }
+
+    #[test]
     fn wide_rows_show_every_field() {
-        let c = plan(150, want(5, 20, 8));
+        let c = plan(150, want(5, 20, 8), 0);
         assert_eq!(c, want(5, 20, 8));
     }
 
     #[test]
     fn nothing_but_the_title_in_a_narrow_row() {
-        let c = plan(30, want(5, 14, 8));
+        let c = plan(30, want(5, 14, 8), 0);
         assert_eq!((c.source, c.badges), (0, 0));
     }
 }

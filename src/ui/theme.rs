@@ -133,6 +133,10 @@ impl Theme {
     pub fn party(&self, i: usize) -> Style {
         self.fg(PARTY[i % PARTY.len()]).add_modifier(Modifier::BOLD)
     }
+    /// A topic's code on a row of the river.
+    pub fn topic(&self) -> Style {
+        self.fg(Color::Magenta)
+    }
     pub fn spark(&self) -> Style {
         self.fg(Color::Blue)
     }
