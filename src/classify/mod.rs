@@ -8,6 +8,7 @@
 //! config order, each with the evidence (term and offsets in the original text)
 //! that the dashboard highlights. [`eval`] measures it on labeled items.
 
+pub mod credits;
 pub mod eval;
 pub mod forms;
 pub mod matcher;
@@ -103,6 +104,9 @@ pub struct Classifier {
     /// Term id → (rule, role), from the term table.
     roles: Vec<Vec<(u32, Role)>>,
     scopes: Vec<AlertScope>,
+    /// How many rules are topics, then parties (alerts follow).
+    topic_count: usize,
+    party_count: usize,
 }
 
 impl Classifier {
@@ -157,6 +161,8 @@ impl Classifier {
             rules,
             roles,
             scopes,
+            topic_count: config.topics.len(),
+            party_count: config.parties.len(),
         })
     }
 
@@ -226,18 +232,31 @@ impl Classifier {
 
         // Each rule's (role, hit) for every use of every hit term. A rule's
         // result does not depend on the order of its entries (its evidence is
-        // sorted before it is returned).
+        // sorted before it is returned). A party named only in a dateline or a
+        // source credit is not in the news: those hits do not reach parties.
         by_rule.resize_with(self.rules.len(), Vec::new);
         for entries in by_rule.iter_mut() {
             entries.clear();
         }
+        let credits = Credits::of(doc, title, body);
         for h in hits.iter() {
+            let mut muted = None;
             for &(rule, role) in &self.roles[h.term as usize] {
+                let mention = !matches!(role, Role::Not | Role::Veto(_));
+                if mention
+                    && self.rules[rule as usize].0 == Kind::Party
+                    && *muted.get_or_insert_with(|| credits.covers(h, title, body))
+                {
+                    continue;
+                }
                 by_rule[rule as usize].push((role, *h));
             }
         }
 
-        let mut words = Words::new(title.word_starts(), body.word_starts());
+        let words = Words::new(
+            [&title.key, &body.key],
+            [title.word_starts(), body.word_starts()],
+        );
         let mut out = Classification {
             lang: lang::decide(
                 title.letters.plus(body.letters),
@@ -248,23 +267,26 @@ impl Classifier {
             .to_string(),
             ..Classification::default()
         };
-        let mut alert_index = 0usize;
-        for (((kind, rule), rule_entries), id) in
-            self.rules.iter().zip(by_rule.iter_mut()).zip(&self.ids)
-        {
-            let scope_ok = if *kind == Kind::Alert {
-                let sc = &self.scopes[alert_index];
-                alert_index += 1;
-                self.in_scope(sc, &out, doc)
-            } else {
-                true
-            };
+        // Parties first: a party in the item backs a topic's weak terms; alert
+        // scopes need both.
+        let parties = self.topic_count..self.topic_count + self.party_count;
+        let order = parties
+            .clone()
+            .chain(0..self.topic_count)
+            .chain(parties.end..self.rules.len());
+        let terms = self.matcher.terms();
+        for i in order {
+            let (kind, rule) = &self.rules[i];
+            let rule_entries = &mut by_rule[i];
+            let scope_ok =
+                *kind != Kind::Alert || self.in_scope(&self.scopes[i - parties.end], &out, doc);
             if rule_entries.is_empty() || !scope_ok {
                 continue;
             }
-            if rules::evaluate_into(rule, rule_entries, &mut words, evidence) {
+            let support = *kind == Kind::Topic && !out.parties.is_empty();
+            if rules::evaluate_into(rule, rule_entries, &words, terms, support, evidence) {
                 let label = Label {
-                    id: Cow::Borrowed(id),
+                    id: Cow::Borrowed(self.ids[i]),
                     evidence: evidence
                         .iter()
                         .take(MAX_EVIDENCE)
@@ -311,4 +333,47 @@ impl Classifier {
             },
         }
     }
+}
+
+/// Key ranges of a title and a body that credit the source (a dateline, a
+/// trailing "- Outlet"), found on the original texts by [`credits`].
+struct Credits {
+    title: Option<(u32, u32)>,
+    body: Option<(u32, u32)>,
+}
+
+impl Credits {
+    fn of(doc: &Doc<'_>, title: &Normalized, body: &Normalized) -> Credits {
+        let tail = |n: &Normalized, orig: &str| {
+            credits::credit_start(orig).map(|at| (key_at(n, orig, at), n.key.len() as u32))
+        };
+        let head = credits::dateline_end(doc.body).map(|at| (0, key_at(body, doc.body, at)));
+        Credits {
+            title: tail(title, doc.title),
+            body: head.or_else(|| tail(body, doc.body)),
+        }
+    }
+
+    /// Whether `h` lies in a credit, or is an agency in parentheses.
+    fn covers(&self, h: &Hit, title: &Normalized, body: &Normalized) -> bool {
+        let (range, key) = match h.field {
+            Field::Title => (self.title, &title.key),
+            Field::Body => (self.body, &body.key),
+        };
+        range.is_some_and(|(a, b)| a <= h.start && h.end <= b)
+            || credits::in_parentheses(key, h.start as usize, h.end as usize)
+    }
+}
+
+/// The key offset of the first word whose original text starts at or after
+/// original offset `at` (the key's end when none does).
+fn key_at(n: &Normalized, orig: &str, at: usize) -> u32 {
+    for &ws in n.word_starts() {
+        let w = ws as usize;
+        let len = n.key[w..].chars().next().map_or(0, char::len_utf8);
+        if n.original_range(orig, w, w + len).0 >= at {
+            return ws;
+        }
+    }
+    n.key.len() as u32
 }

@@ -1,18 +1,21 @@
-//! Rules evaluated on an item's hits: a label holds when one of its `terms` (or a
-//! `near` pair) is mentioned and every `all` group matches, counting only hits
-//! not inside a `not` phrase and not vetoed by context.
+//! Rules evaluated on an item's hits: a label holds when one of its `terms` or
+//! `places` (or a `near` pair) is mentioned, or its `weak` terms with support,
+//! and every `all` group matches, counting only hits not inside a `not` phrase,
+//! not vetoed by context and, for places, not used as a venue.
 
 use std::collections::HashMap;
 
 use super::forms;
 use super::matcher::Hit;
-use crate::config::rules::Matching;
+use crate::config::rules::{Matching, VetoWindow};
 use crate::model::Field;
 
 /// What a term does for a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
     Term,
+    Place,
+    Weak,
     All(u16),
     NearA(u16),
     NearB(u16),
@@ -24,10 +27,11 @@ pub enum Role {
 #[derive(Debug, Clone)]
 pub struct Compiled {
     pub id: String,
+    /// The rule has terms, places or weak terms: a mention is needed.
     pub has_terms: bool,
     pub all_groups: u16,
     pub near: Vec<usize>,
-    pub veto: Vec<Option<usize>>,
+    pub veto: Vec<VetoWindow>,
 }
 
 /// Collects the distinct terms of all rules and who uses them.
@@ -61,8 +65,14 @@ impl TermTable {
 
     /// Registers one rule's terms under rule index `rule`.
     pub fn compile(&mut self, rule: u32, id: &str, m: &Matching) -> Result<Compiled, String> {
-        for t in &m.terms {
-            self.add(t, rule, Role::Term)?;
+        for (list, role) in [
+            (&m.terms, Role::Term),
+            (&m.places, Role::Place),
+            (&m.weak, Role::Weak),
+        ] {
+            for t in list {
+                self.add(t, rule, role)?;
+            }
         }
         for (g, group) in m.all.iter().enumerate() {
             for t in group {
@@ -87,55 +97,124 @@ impl TermTable {
         }
         Ok(Compiled {
             id: id.to_string(),
-            has_terms: !m.terms.is_empty(),
+            has_terms: !(m.terms.is_empty() && m.places.is_empty() && m.weak.is_empty()),
             all_groups: m.all.len() as u16,
             near: m.near.iter().map(|n| n.within).collect(),
-            veto: m.veto.iter().map(|v| v.within).collect(),
+            veto: m.veto.iter().map(|v| v.window()).collect(),
         })
     }
 }
 
-/// Word positions of a field's key, for windows (`near`, `veto`): the key
-/// offsets where its words begin ([`crate::text::Normalized::word_starts`]).
+/// A field's key with the offsets where its words begin
+/// ([`crate::text::Normalized::word_starts`]): for windows (`near`, `veto`) and
+/// for the words around a place.
 pub struct Words<'a> {
+    keys: [&'a str; 2],
     starts: [&'a [u32]; 2],
 }
 
+/// Words before a place name that make it the venue of what is told: "talks in
+/// Doha", «اجتماع في الدوحة». The proclitic ب («بالدوحة») says the same.
+const LOCATIVES: &[&str] = &[
+    "in",
+    "at",
+    "near",
+    "inside",
+    "outside",
+    "across",
+    "around",
+    "throughout",
+    "في",
+    "قرب",
+    "داخل",
+    "خارج",
+    "انحاء",
+];
+
 impl<'a> Words<'a> {
-    pub fn new(title: &'a [u32], body: &'a [u32]) -> Words<'a> {
-        Words {
-            starts: [title, body],
-        }
+    pub fn new(keys: [&'a str; 2], starts: [&'a [u32]; 2]) -> Words<'a> {
+        Words { keys, starts }
     }
 
     /// Index of the word that begins at or before `pos`.
-    fn index(&mut self, field: Field, pos: u32) -> usize {
+    fn index(&self, field: Field, pos: u32) -> usize {
         self.starts[field as usize]
             .partition_point(|&s| s <= pos)
             .saturating_sub(1)
     }
+
+    /// The word (letters and digits) beginning at key offset `at`.
+    fn word_at(&self, field: Field, at: u32) -> &'a str {
+        let key = self.keys[field as usize];
+        let rest = key.get(at as usize..).unwrap_or("");
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| !crate::text::is_word_char(c))
+            .map_or(rest.len(), |(i, _)| i);
+        &rest[..end]
+    }
+
+    /// Whether the place `h` (of a term whose key is `stem`) is the venue of
+    /// what is told: after a locative word, or with the proclitic ب.
+    fn is_venue(&self, h: &Hit, stem: &str) -> bool {
+        let i = self.index(h.field, h.start);
+        if i > 0 {
+            let prev = self.starts[h.field as usize][i - 1];
+            if LOCATIVES.contains(&self.word_at(h.field, prev)) {
+                return true;
+            }
+        }
+        let key = self.keys[h.field as usize];
+        let word = key.get(h.start as usize..h.end as usize).unwrap_or("");
+        match word.find(stem) {
+            Some(at) if at > 0 => {
+                let head = &word[..at];
+                let head = head
+                    .strip_prefix('و')
+                    .or_else(|| head.strip_prefix('ف'))
+                    .unwrap_or(head);
+                head.starts_with('ب')
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a veto hit `v` stands in `window` around the mention `h`.
+    fn vetoes(&self, window: VetoWindow, h: &Hit, v: &Hit) -> bool {
+        if window == VetoWindow::Anywhere {
+            return true;
+        }
+        if v.field != h.field {
+            return false;
+        }
+        let b = self.index(v.field, v.start);
+        let first = self.index(h.field, h.start);
+        match window {
+            VetoWindow::Anywhere => true,
+            VetoWindow::Within(n) => first.abs_diff(b) <= n,
+            VetoWindow::Before(n) => b < first && first - b <= n,
+            VetoWindow::After(n) => {
+                let last = self.index(h.field, h.end.saturating_sub(1).max(h.start));
+                b > last && b - last <= n
+            }
+        }
+    }
 }
 
-/// The hits that make a rule hold, or None when it does not.
-/// `entries`: this rule's (role, hit) pairs.
-pub fn evaluate(
-    rule: &Compiled,
-    entries: &[(Role, Hit)],
-    words: &mut Words<'_>,
-) -> Option<Vec<Hit>> {
-    let mut evidence = Vec::new();
-    let mut entries = entries.to_vec();
-    evaluate_into(rule, &mut entries, words, &mut evidence).then_some(evidence)
-}
+/// The keys of the matcher's terms, for places ([`Words::is_venue`]).
+pub type TermKeys<'a> = &'a [forms::Term];
 
-/// As [`evaluate`], into a buffer the caller reuses: true when the rule holds,
-/// and then `evidence` holds the hits that make it hold (sorted, one per span).
-/// `entries` is sorted by role on the way (the result does not depend on
-/// their order).
+/// Whether `rule` holds on its `entries` (this rule's (role, hit) pairs); then
+/// `evidence` holds the hits that make it hold (sorted, one per span).
+/// `support`: something outside the rule backs its weak terms (for a topic, a
+/// party of the watch in the item). `entries` is sorted by role on the way (the
+/// result does not depend on their order).
 pub fn evaluate_into(
     rule: &Compiled,
     entries: &mut [(Role, Hit)],
-    words: &mut Words<'_>,
+    words: &Words<'_>,
+    terms: TermKeys<'_>,
+    support: bool,
     evidence: &mut Vec<Hit>,
 ) -> bool {
     evidence.clear();
@@ -150,31 +229,25 @@ pub fn evaluate_into(
     let nots = with(Role::Not);
     // Veto(_) sorts last.
     let vetoes = &entries[entries.partition_point(|e| e.0 <= Role::Not)..];
-    let valid = |h: &Hit, words: &mut Words<'_>| -> bool {
+    let valid = |h: &Hit| -> bool {
         if nots.iter().any(|(_, n)| {
             n.field == h.field && n.start < h.end && h.start < n.end && n.term != h.term
         }) {
             return false;
         }
-        for (r, v) in vetoes {
-            let Role::Veto(k) = r else { continue };
-            match rule.veto[*k as usize] {
-                None => return false,
-                Some(within) if v.field == h.field => {
-                    let a = words.index(h.field, h.start);
-                    let b = words.index(v.field, v.start);
-                    if a.abs_diff(b) <= within {
-                        return false;
-                    }
-                }
-                Some(_) => {}
-            }
-        }
-        true
+        !vetoes.iter().any(|(r, v)| match r {
+            Role::Veto(k) => words.vetoes(rule.veto[*k as usize], h, v),
+            _ => false,
+        })
     };
     if rule.has_terms {
         for (_, h) in with(Role::Term) {
-            if valid(h, words) {
+            if valid(h) {
+                evidence.push(*h);
+            }
+        }
+        for (_, h) in with(Role::Place) {
+            if valid(h) && !words.is_venue(h, &terms[h.term as usize].key) {
                 evidence.push(*h);
             }
         }
@@ -191,12 +264,27 @@ pub fn evaluate_into(
                     words.index(ha.field, ha.start),
                     words.index(hb.field, hb.start),
                 );
-                if ia.abs_diff(ib) <= within && valid(ha, words) && valid(hb, words) {
+                if ia.abs_diff(ib) <= within && valid(ha) && valid(hb) {
                     evidence.push(*ha);
                     evidence.push(*hb);
                 }
             }
         }
+    }
+    // Weak terms: with the evidence above, with a second weak term, or with
+    // support from outside the rule.
+    let strong = !evidence.is_empty();
+    let weak_from = evidence.len();
+    for (_, h) in with(Role::Weak) {
+        if valid(h) {
+            evidence.push(*h);
+        }
+    }
+    let weak = &evidence[weak_from..];
+    let backed =
+        strong || support && !weak.is_empty() || weak.iter().any(|h| h.term != weak[0].term);
+    if !backed {
+        evidence.truncate(weak_from);
     }
     let needs_mention = rule.has_terms || !rule.near.is_empty();
     if needs_mention && evidence.is_empty() {
@@ -205,7 +293,7 @@ pub fn evaluate_into(
     for g in 0..rule.all_groups {
         let mut found = false;
         for (_, h) in with(Role::All(g)) {
-            if valid(h, words) {
+            if valid(h) {
                 evidence.push(*h);
                 found = true;
             }
@@ -232,7 +320,9 @@ mod tests {
             Role::NearB(u16::MAX),
             Role::Veto(u16::MAX),
             Role::Term,
+            Role::Weak,
             Role::All(u16::MAX),
+            Role::Place,
             Role::NearA(u16::MAX),
         ];
         roles.sort();

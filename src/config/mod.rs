@@ -707,7 +707,9 @@ impl Validator<'_> {
             None => (id.span(), &[][..]),
         };
         let terms_key = format!("{key}.terms");
-        if list.is_empty() && !has_all && !has_near {
+        let has_weak = m.weak.is_some_and(|w| !w.get_ref().is_empty());
+        let has_places = m.places.is_some_and(|p| !p.get_ref().is_empty());
+        if list.is_empty() && !has_all && !has_near && !has_weak && !has_places {
             self.err(
                 span.clone(),
                 &terms_key,
@@ -716,6 +718,11 @@ impl Validator<'_> {
             );
         }
         self.term_list(list, span, &terms_key);
+        for (k, l) in [("weak", m.weak), ("places", m.places)] {
+            if let Some(l) = l {
+                self.term_list(l.get_ref(), l.span(), &format!("{key}.{k}"));
+            }
+        }
         if let Some(all) = m.all {
             let k = format!("{key}.all");
             for group in all.get_ref() {
@@ -752,8 +759,17 @@ impl Validator<'_> {
                 if v.terms.is_empty() {
                     self.err(veto.span(), &k, "a `veto` has no terms", None);
                 }
-                if v.within == Some(0) {
-                    self.err(veto.span(), &k, "`within` must be at least 1", None);
+                let windows = [v.within, v.before, v.after];
+                if windows.iter().flatten().count() > 1 {
+                    self.err(
+                        veto.span(),
+                        &k,
+                        "a `veto` takes one of `within`, `before` and `after`",
+                        Some("veto = [{ terms = [\"in\", \"في\"], before = 1 }]"),
+                    );
+                }
+                if windows.contains(&Some(0)) {
+                    self.err(veto.span(), &k, "a window must be at least 1 word", None);
                 }
                 self.term_list(&v.terms, veto.span(), &k);
             }

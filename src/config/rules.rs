@@ -3,9 +3,11 @@
 //! matcher is the classifier's job (`crate::classify`), whose term syntax the
 //! validator also checks so a bad term is reported with its line.
 //!
-//! Every kind of rule has the same matching keys: `terms` (any of them), `all`
-//! (groups that must each match somewhere), `near` (two terms within N words),
-//! `not` (phrases inside which a term does not count: "Gulf of Oman") and `veto`
+//! Every kind of rule has the same matching keys: `terms` (any of them), `weak`
+//! (terms that count only with support: "attack", "deal"), `places` (capitals and
+//! cities that count unless they are only the venue: "in Tehran"), `all` (groups
+//! that must each match somewhere), `near` (two terms within N words), `not`
+//! (phrases inside which a term does not count: "Gulf of Oman") and `veto`
 //! (context that discards a nearby mention: عمان next to الأردنية is Amman).
 
 use serde::Deserialize;
@@ -28,19 +30,54 @@ fn default_within() -> usize {
 }
 
 /// Context that discards a rule's mentions: any of `terms` within `within` words
-/// of a mention (in the same title or body), or anywhere in the item when
-/// `within` is not given.
+/// of a mention (in the same title or body), only in the `before` words before
+/// it or the `after` words after it, or anywhere in the item when no window is
+/// given (at most one of the three).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Veto {
     pub terms: Vec<String>,
     pub within: Option<usize>,
+    pub before: Option<usize>,
+    pub after: Option<usize>,
+}
+
+/// Where a veto's terms must stand to discard a mention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VetoWindow {
+    /// Anywhere in the item.
+    Anywhere,
+    /// Within this many words on either side, in the same title or body.
+    Within(usize),
+    /// Within this many words before the mention.
+    Before(usize),
+    /// Within this many words after the mention.
+    After(usize),
+}
+
+impl Veto {
+    /// The window this veto applies in (the validator allows one at most).
+    pub fn window(&self) -> VetoWindow {
+        match (self.within, self.before, self.after) {
+            (Some(n), _, _) => VetoWindow::Within(n),
+            (None, Some(n), _) => VetoWindow::Before(n),
+            (None, None, Some(n)) => VetoWindow::After(n),
+            (None, None, None) => VetoWindow::Anywhere,
+        }
+    }
 }
 
 /// The matching keys shared by topics, parties and alerts.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Matching {
     pub terms: Vec<String>,
+    /// Terms too common outside the rule's sense to count alone: they count
+    /// with another term of the rule (or a second weak one) or, for a topic,
+    /// with a party of the watch in the item.
+    pub weak: Vec<String>,
+    /// Place names standing for a government (capitals): they count unless the
+    /// text uses them as a venue ("in Tehran", «بطهران», «في الدوحة»).
+    pub places: Vec<String>,
     pub all: Vec<Vec<String>>,
     pub near: Vec<Near>,
     pub not: Vec<String>,
@@ -57,6 +94,12 @@ pub struct RawTopic {
     /// Arabic pane title, shown beside the English one.
     pub name_ar: Option<String>,
     pub terms: Option<Spanned<Vec<String>>>,
+    /// Terms that count only with support (see [`Matching::weak`]).
+    #[serde(default)]
+    pub weak: Option<Spanned<Vec<String>>>,
+    /// Capitals and cities that count unless used as a venue.
+    #[serde(default)]
+    pub places: Option<Spanned<Vec<String>>>,
     /// Each group must match somewhere in the item (in addition to `terms`).
     #[serde(default)]
     pub all: Option<Spanned<Vec<Vec<String>>>>,
@@ -79,6 +122,10 @@ pub struct RawParty {
     /// Short code for badges (US, IR, OM); defaults to the id's first two letters.
     pub badge: Option<String>,
     pub terms: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub weak: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub places: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub all: Option<Spanned<Vec<Vec<String>>>>,
     #[serde(default)]
@@ -110,6 +157,10 @@ pub struct RawAlert {
     pub id: Spanned<String>,
     pub name: Option<String>,
     pub terms: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub weak: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub places: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub all: Option<Spanned<Vec<Vec<String>>>>,
     #[serde(default)]
@@ -183,6 +234,8 @@ fn inner<T: Default>(v: Option<Spanned<T>>) -> T {
 /// The raw matching keys of any kind of rule, for the validator.
 pub(crate) struct RawMatching<'a> {
     pub terms: Option<&'a Spanned<Vec<String>>>,
+    pub weak: Option<&'a Spanned<Vec<String>>>,
+    pub places: Option<&'a Spanned<Vec<String>>>,
     pub all: Option<&'a Spanned<Vec<Vec<String>>>>,
     pub near: Option<&'a Spanned<Vec<Near>>>,
     pub not: Option<&'a Spanned<Vec<String>>>,
@@ -195,6 +248,8 @@ macro_rules! raw_matching {
             pub(crate) fn matching(&self) -> RawMatching<'_> {
                 RawMatching {
                     terms: self.terms.as_ref(),
+                    weak: self.weak.as_ref(),
+                    places: self.places.as_ref(),
                     all: self.all.as_ref(),
                     near: self.near.as_ref(),
                     not: self.not.as_ref(),
@@ -205,6 +260,8 @@ macro_rules! raw_matching {
             fn matching_owned(&mut self) -> Matching {
                 Matching {
                     terms: inner(self.terms.take()),
+                    weak: inner(self.weak.take()),
+                    places: inner(self.places.take()),
                     all: inner(self.all.take()),
                     near: inner(self.near.take()),
                     not: inner(self.not.take()),
