@@ -77,7 +77,11 @@ pub fn detect(title: &str, body: &str, hint: Option<&str>) -> &'static str {
 
 /// The language from letter counts already made (by normalization, say).
 pub fn decide(l: Letters, title: &str, body: &str, hint: Option<&str>) -> &'static str {
-    let hint = hint.map(|h| h.trim().to_ascii_lowercase());
+    // A feed declares "en-US", "en_GB", "ar-ae": the language is the first part.
+    let hint = hint.map(|h| {
+        let h = h.trim();
+        h.split(['-', '_']).next().unwrap_or(h).to_ascii_lowercase()
+    });
     let Letters {
         arabic,
         persian,
@@ -97,10 +101,71 @@ pub fn decide(l: Letters, title: &str, body: &str, hint: Option<&str>) -> &'stat
         };
     }
     if latin >= other {
-        let english = looks_english(title, body) || (hint.as_deref() == Some("en") && latin < 40);
+        let english = match latin_words(title, body) {
+            w if w.english > 0 && w.english * 8 >= w.words && w.english >= w.foreign => true,
+            // A headline of names and nouns ("Oil prices slip", "Heatwave grips
+            // Europe"): English when nothing says another language, the letters
+            // have no accents and the feed says English or the text is short.
+            w => {
+                w.foreign == 0
+                    && w.accented == 0
+                    && (hint.as_deref() == Some("en") || w.words <= SHORT_WORDS)
+            }
+        };
         return if english { "en" } else { "other" };
     }
     "other"
+}
+
+/// A Latin text of at most this many words with no sign of another language
+/// is taken for English.
+const SHORT_WORDS: usize = 12;
+
+/// Function words of other languages written in Latin letters that English
+/// does not use (French, Spanish, German, Italian, Portuguese, Dutch, Turkish,
+/// Polish, Indonesian): one of them says "not English" to a short headline.
+const FOREIGN_WORDS: &[&str] = &[
+    "le", "les", "des", "du", "et", "est", "une", "pour", "dans", "sur", "avec", "aux", "los",
+    "las", "del", "y", "que", "por", "con", "una", "para", "der", "und", "das", "ist", "nicht",
+    "mit", "von", "den", "dem", "ein", "eine", "auf", "für", "il", "della", "di", "che", "per",
+    "gli", "sono", "não", "os", "em", "uma", "dos", "het", "een", "zijn", "ve", "bir", "için",
+    "ile", "się", "nie", "że", "jest", "dan", "yang", "untuk", "dengan",
+];
+
+/// Counts over the first sixty words of a Latin text.
+struct LatinWords {
+    words: usize,
+    english: usize,
+    foreign: usize,
+    /// Letters with accents or outside ASCII (é, ß, ł).
+    accented: usize,
+}
+
+fn latin_words(title: &str, body: &str) -> LatinWords {
+    let (words, english) = english_counts(title, body);
+    let mut foreign = 0;
+    let mut accented = 0;
+    let all = title
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .chain(body.split(|c: char| !c.is_alphanumeric() && c != '\''))
+        .filter(|w| !w.is_empty())
+        .take(60);
+    for w in all {
+        let lower = w.to_lowercase();
+        if FOREIGN_WORDS.contains(&lower.as_str()) {
+            foreign += 1;
+        }
+        accented += w
+            .chars()
+            .filter(|c| c.is_alphabetic() && !c.is_ascii())
+            .count();
+    }
+    LatinWords {
+        words,
+        english,
+        foreign,
+        accented,
+    }
 }
 
 fn known(hint: Option<&str>) -> Option<&'static str> {
@@ -145,7 +210,14 @@ static ENGLISH_PACKED: [u64; ENGLISH_WORDS.len()] = {
 
 /// At least one word in eight of the first sixty is an English function word.
 /// Words: runs of letters, digits and `'`, in the title, then in the body.
+#[cfg(test)]
 fn looks_english(title: &str, body: &str) -> bool {
+    let (words, hits) = english_counts(title, body);
+    words > 0 && hits * 8 >= words && hits > 0
+}
+
+/// (words, English function words) among the first sixty words.
+fn english_counts(title: &str, body: &str) -> (usize, usize) {
     let mut words = 0usize;
     let mut hits = 0usize;
     'texts: for text in [title, body] {
@@ -181,7 +253,7 @@ fn looks_english(title: &str, body: &str) -> bool {
             i += len;
         }
     }
-    words > 0 && hits * 8 >= words && hits > 0
+    (words, hits)
 }
 
 #[cfg(test)]
@@ -280,5 +352,27 @@ mod tests {
         assert_eq!(detect("", "", Some("en")), "en");
         assert_eq!(detect("", "", None), "other");
         assert_eq!(detect("Muscat", "", Some("en")), "en");
+    }
+
+    #[test]
+    fn short_english_headlines() {
+        // Headlines without function words, with or without the feed's hint.
+        for t in [
+            "Oil prices slip",
+            "Heatwave grips Europe",
+            "Iran condemns Israeli aggression",
+            "Trump slams Netanyahu",
+        ] {
+            assert_eq!(detect(t, "", None), "en", "{t}");
+            assert_eq!(detect(t, "", Some("en-US")), "en", "{t}");
+        }
+        // A feed's "en-gb" is English, long headline-style text included.
+        let long = "Rose Valley ponzi scam victims: 515cr returned, Kerala HC sets 3-month limit, CPM jolt";
+        assert_eq!(detect(long, "", Some("en-gb")), "en");
+        assert_eq!(detect("مسقط", "", Some("ar-OM")), "ar");
+        // Other languages stay other.
+        assert_eq!(detect("Merz und Macron treffen sich", "", None), "other");
+        assert_eq!(detect("Le président à Mascate", "", Some("en")), "other");
+        assert_eq!(detect("Négociations à Mascate", "", None), "other");
     }
 }
