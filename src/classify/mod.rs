@@ -238,14 +238,19 @@ impl Classifier {
         for entries in by_rule.iter_mut() {
             entries.clear();
         }
-        let credits = Credits::of(doc, title, body);
+        // Found when a party is first mentioned (most items name none).
+        let mut credits: Option<Credits> = None;
         for h in hits.iter() {
             let mut muted = None;
             for &(rule, role) in &self.roles[h.term as usize] {
                 let mention = !matches!(role, Role::Not | Role::Veto(_));
                 if mention
                     && self.rules[rule as usize].0 == Kind::Party
-                    && *muted.get_or_insert_with(|| credits.covers(h, title, body))
+                    && *muted.get_or_insert_with(|| {
+                        credits
+                            .get_or_insert_with(|| Credits::of(doc, title, body))
+                            .covers(h, title, body)
+                    })
                 {
                     continue;
                 }
@@ -335,8 +340,9 @@ impl Classifier {
     }
 }
 
-/// Key ranges of a title and a body that credit the source (a dateline, a
-/// trailing "- Outlet"), found on the original texts by [`credits`].
+/// Key ranges of a title and a body that credit the source (a trailing
+/// "- Outlet" of the title, a dateline opening the body), found on the
+/// original texts by [`credits`].
 struct Credits {
     title: Option<(u32, u32)>,
     body: Option<(u32, u32)>,
@@ -347,10 +353,9 @@ impl Credits {
         let tail = |n: &Normalized, orig: &str| {
             credits::credit_start(orig).map(|at| (key_at(n, orig, at), n.key.len() as u32))
         };
-        let head = credits::dateline_end(doc.body).map(|at| (0, key_at(body, doc.body, at)));
         Credits {
             title: tail(title, doc.title),
-            body: head.or_else(|| tail(body, doc.body)),
+            body: credits::dateline_end(doc.body).map(|at| (0, key_at(body, doc.body, at))),
         }
     }
 
@@ -366,14 +371,14 @@ impl Credits {
 }
 
 /// The key offset of the first word whose original text starts at or after
-/// original offset `at` (the key's end when none does).
+/// original offset `at` (the key's end when none does). Original offsets grow
+/// with key offsets, so a binary search finds it.
 fn key_at(n: &Normalized, orig: &str, at: usize) -> u32 {
-    for &ws in n.word_starts() {
+    let starts = n.word_starts();
+    let i = starts.partition_point(|&ws| {
         let w = ws as usize;
         let len = n.key[w..].chars().next().map_or(0, char::len_utf8);
-        if n.original_range(orig, w, w + len).0 >= at {
-            return ws;
-        }
-    }
-    n.key.len() as u32
+        n.original_range(orig, w, w + len).0 < at
+    });
+    starts.get(i).copied().unwrap_or(n.key.len() as u32)
 }

@@ -101,16 +101,15 @@ pub fn decide(l: Letters, title: &str, body: &str, hint: Option<&str>) -> &'stat
         };
     }
     if latin >= other {
-        let english = match latin_words(title, body) {
-            w if w.english > 0 && w.english * 8 >= w.words && w.english >= w.foreign => true,
+        let (words, hits) = english_counts(title, body);
+        let english = if hits > 0 && hits * 8 >= words {
+            true
+        } else {
             // A headline of names and nouns ("Oil prices slip", "Heatwave grips
             // Europe"): English when nothing says another language, the letters
             // have no accents and the feed says English or the text is short.
-            w => {
-                w.foreign == 0
-                    && w.accented == 0
-                    && (hint.as_deref() == Some("en") || w.words <= SHORT_WORDS)
-            }
+            let (foreign, accented) = foreign_signs(title, body);
+            foreign == 0 && accented == 0 && (hint.as_deref() == Some("en") || words <= SHORT_WORDS)
         };
         return if english { "en" } else { "other" };
     }
@@ -121,28 +120,21 @@ pub fn decide(l: Letters, title: &str, body: &str, hint: Option<&str>) -> &'stat
 /// is taken for English.
 const SHORT_WORDS: usize = 12;
 
-/// Function words of other languages written in Latin letters that English
-/// does not use (French, Spanish, German, Italian, Portuguese, Dutch, Turkish,
-/// Polish, Indonesian): one of them says "not English" to a short headline.
+/// Function words of other languages written in plain Latin letters that
+/// English does not use (French, Spanish, German, Italian, Portuguese, Dutch,
+/// Turkish, Polish, Indonesian): one of them says "not English" to a short
+/// headline. Words with accents (für, não, için) need no list: an accent says
+/// it already.
 const FOREIGN_WORDS: &[&str] = &[
     "le", "les", "des", "du", "et", "est", "une", "pour", "dans", "sur", "avec", "aux", "los",
     "las", "del", "y", "que", "por", "con", "una", "para", "der", "und", "das", "ist", "nicht",
-    "mit", "von", "den", "dem", "ein", "eine", "auf", "für", "il", "della", "di", "che", "per",
-    "gli", "sono", "não", "os", "em", "uma", "dos", "het", "een", "zijn", "ve", "bir", "için",
-    "ile", "się", "nie", "że", "jest", "dan", "yang", "untuk", "dengan",
+    "mit", "von", "den", "dem", "ein", "eine", "auf", "il", "della", "di", "che", "per", "gli",
+    "sono", "os", "em", "uma", "dos", "het", "een", "zijn", "ve", "bir", "ile", "nie", "jest",
+    "dan", "yang", "untuk", "dengan",
 ];
 
-/// Counts over the first sixty words of a Latin text.
-struct LatinWords {
-    words: usize,
-    english: usize,
-    foreign: usize,
-    /// Letters with accents or outside ASCII (é, ß, ł).
-    accented: usize,
-}
-
-fn latin_words(title: &str, body: &str) -> LatinWords {
-    let (words, english) = english_counts(title, body);
+/// (foreign function words, accented letters) among the first sixty words.
+fn foreign_signs(title: &str, body: &str) -> (usize, usize) {
     let mut foreign = 0;
     let mut accented = 0;
     let all = title
@@ -151,8 +143,7 @@ fn latin_words(title: &str, body: &str) -> LatinWords {
         .filter(|w| !w.is_empty())
         .take(60);
     for w in all {
-        let lower = w.to_lowercase();
-        if FOREIGN_WORDS.contains(&lower.as_str()) {
+        if FOREIGN_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w)) {
             foreign += 1;
         }
         accented += w
@@ -160,12 +151,7 @@ fn latin_words(title: &str, body: &str) -> LatinWords {
             .filter(|c| c.is_alphabetic() && !c.is_ascii())
             .count();
     }
-    LatinWords {
-        words,
-        english,
-        foreign,
-        accented,
-    }
+    (foreign, accented)
 }
 
 fn known(hint: Option<&str>) -> Option<&'static str> {
