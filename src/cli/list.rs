@@ -34,6 +34,9 @@ pub struct ListArgs {
     /// Only items whose title or text has these words (Arabic normalized: هجوم finds الهجوم)
     #[arg(long)]
     search: Option<String>,
+    /// Only the items bookmarked in the dashboard
+    #[arg(long)]
+    bookmarked: bool,
     /// At most this many items
     #[arg(long, default_value_t = 50)]
     limit: usize,
@@ -138,7 +141,7 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<ExitCode> {
         .transpose()
         .context("--since is too long")?;
     let reader = store.reader()?;
-    let items = reader.items(&ItemQuery {
+    let q = ItemQuery {
         topic,
         party,
         alert,
@@ -147,7 +150,12 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<ExitCode> {
         search: args.search.clone(),
         limit: Some(args.limit),
         ..ItemQuery::default()
-    })?;
+    };
+    let items = if args.bookmarked {
+        reader.bookmarked_items(&q)?
+    } else {
+        reader.items(&q)?
+    };
     let mut out = std::io::stdout().lock();
     for item in &items {
         if args.json {

@@ -13,6 +13,7 @@ mod labels;
 mod pages;
 mod query;
 mod read;
+mod reading;
 mod schema;
 mod search;
 mod write;
@@ -29,6 +30,7 @@ pub use canon::{ItemKeys, canonical_link, content_hash};
 pub use health::Damage;
 pub use query::{Count, Cursor, ItemQuery, Seen, Toward};
 pub use read::{AlertRow, DashRow, FeedState, Interrupter, Reader, Skipped, Summary};
+pub use reading::{FILTER_NAME_MAX, SavedFilter};
 pub use write::{AlertPolicy, FeedRef, FetchRecord, IngestBatch, IngestReport};
 
 /// What can go wrong in the store.

@@ -180,6 +180,19 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     INSERT INTO meta (key, value) VALUES ('marks', 0);
     "#,
+    // 5: what a reader keeps: bookmarked items, and filters saved by name (the
+    // dashboard's filter as JSON, which the store does not read).
+    r#"
+    CREATE TABLE bookmarks (
+        item_id  INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        saved_at INTEGER NOT NULL
+    );
+    CREATE TABLE saved_filters (
+        name     TEXT PRIMARY KEY,
+        filter   TEXT NOT NULL,
+        saved_at INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// Schema versions after which the search index is rebuilt from the items

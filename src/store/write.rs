@@ -470,8 +470,8 @@ pub(super) fn mark_read(
     Ok(n)
 }
 
-/// Tells readers that read marks or acknowledgements changed.
-fn bump_marks(c: &Connection) -> Result<(), StoreError> {
+/// Tells readers that read marks, acknowledgements or bookmarks changed.
+pub(super) fn bump_marks(c: &Connection) -> Result<(), StoreError> {
     c.prepare_cached("UPDATE meta SET value = value + 1 WHERE key = 'marks'")?
         .execute([])?;
     Ok(())
