@@ -72,7 +72,7 @@ impl Default for Params {
             same_evidence: 0.2,
             anchor: 3.0,
             gap_hours: 24.0,
-            candidates: 16,
+            candidates: 10,
             index_terms: 12,
             df_half_life_days: 3.0,
             prior_docs: 50.0,
@@ -176,6 +176,8 @@ pub struct Story {
 
 /// The most terms a story's centroid keeps (its weightiest) once it grows.
 const CENTROID_CAP: usize = 400;
+/// Items between two sweeps of the state when they come thick.
+const SWEEP_ITEMS: u32 = 256;
 /// Stories kept per index key (the most recent).
 const POSTINGS_CAP: usize = 48;
 
@@ -231,6 +233,8 @@ pub struct Clusterer {
     /// The latest publication time seen (the stream's clock).
     now: i64,
     swept_at: i64,
+    /// Items that moved the clock since the last sweep.
+    since_sweep: u32,
 }
 
 /// A candidate's scores.
@@ -258,6 +262,7 @@ impl Clusterer {
             next_story: 1,
             now: i64::MIN,
             swept_at: i64::MIN,
+            since_sweep: 0,
         }
     }
 
@@ -338,8 +343,15 @@ impl Clusterer {
             self.swept_at = t;
             self.df.decayed_at = t;
         }
-        if t - self.swept_at >= 3600 {
+        // A sweep walks the whole state: after an hour of stream time when
+        // items come thick (its cost then spread over many), after a day
+        // when they come thin.
+        self.since_sweep += 1;
+        let due = t - self.swept_at >= 86_400
+            || (t - self.swept_at >= 3600 && self.since_sweep >= SWEEP_ITEMS);
+        if due {
             self.swept_at = t;
+            self.since_sweep = 0;
             let before = t - hours(self.params.cool_hours);
             self.stories.retain(|_, s| s.last >= before);
             let live = &self.stories;
@@ -352,7 +364,8 @@ impl Clusterer {
             self.copies.evict(before);
         }
         let half = hours(self.params.df_half_life_days * 24.0);
-        if t - self.df.decayed_at >= half / 4 {
+        let since = t - self.df.decayed_at;
+        if since >= half || (since >= half / 4 && self.since_sweep == 0) {
             let steps = (t - self.df.decayed_at) as f32 / half as f32;
             self.df.decay(0.5f32.powf(steps));
             self.df.decayed_at = t;
@@ -449,28 +462,48 @@ impl Clusterer {
     /// items that carry it.
     /// Also the part of it that names and numbers make.
     fn mass(&self, s: &Story, f: &Features<'_>, same: bool) -> (f32, f32) {
-        let parts: Vec<&Part> = (0..SLOTS)
-            .filter(|&i| (i == f.slot) == same && s.parts[i].items > 0)
-            .map(|i| &s.parts[i])
-            .collect();
-        let n: u32 = parts.iter().map(|p| p.items).sum();
+        let mut parts: [Option<&Part>; SLOTS] = [None; SLOTS];
+        let mut n = 0u32;
+        for (i, p) in s.parts.iter().enumerate() {
+            if (i == f.slot) == same && p.items > 0 {
+                parts[i] = Some(p);
+                n += p.items;
+            }
+        }
         if n == 0 {
             return (0.0, 0.0);
         }
-        let (mut all, mut anchor) = (0.0, 0.0);
-        // In one language a shared name is a shared word: the words count it.
-        for e in f
-            .evidence
-            .iter()
-            .filter(|e| !(same && e.kind == Kind::Name))
-        {
-            let c: u32 = parts.iter().filter_map(|p| p.evidence.get(&e.key)).sum();
-            if c > 0 {
-                let idf = self.df.evidence_idf(e.key, self.params.prior_docs);
-                all += idf * (c as f32 / n as f32).sqrt();
-                if matches!(e.kind, Kind::Name | Kind::Number) {
-                    anchor += idf;
+        // Items of the parts carrying each piece of the item's evidence: by
+        // walking the smaller side (the item's evidence is sorted by key).
+        let mut counts = vec![0u32; f.evidence.len()];
+        let entries: usize = parts.iter().flatten().map(|p| p.evidence.len()).sum();
+        if entries < f.evidence.len() {
+            for p in parts.iter().flatten() {
+                for (k, c) in &p.evidence {
+                    if let Ok(i) = f.evidence.binary_search_by_key(k, |e| e.key) {
+                        counts[i] += c;
+                    }
                 }
+            }
+        } else {
+            for (e, n) in f.evidence.iter().zip(counts.iter_mut()) {
+                *n = parts
+                    .iter()
+                    .flatten()
+                    .filter_map(|p| p.evidence.get(&e.key))
+                    .sum();
+            }
+        }
+        let (mut all, mut anchor) = (0.0, 0.0);
+        for (e, &c) in f.evidence.iter().zip(&counts) {
+            // In one language a shared name is a shared word: the words count it.
+            if c == 0 || (same && e.kind == Kind::Name) {
+                continue;
+            }
+            let idf = self.df.evidence_idf(e.key, self.params.prior_docs);
+            all += idf * (c as f32 / n as f32).sqrt();
+            if matches!(e.kind, Kind::Name | Kind::Number) {
+                anchor += idf;
             }
         }
         (all, anchor)
@@ -608,8 +641,16 @@ fn top(v: &[(u64, f32)], n: usize) -> Vec<(u64, f32)> {
     v
 }
 
+/// The dot product of a vector sorted by term with a centroid, walking the
+/// smaller of the two.
 fn dot(v: &[(u64, f32)], c: &FxHashMap<u64, f32>) -> f32 {
-    v.iter().filter_map(|(t, w)| c.get(t).map(|x| x * w)).sum()
+    if c.len() < v.len() {
+        c.iter()
+            .filter_map(|(t, x)| Some(v[v.binary_search_by_key(t, |e| e.0).ok()?].1 * x))
+            .sum()
+    } else {
+        v.iter().filter_map(|(t, w)| c.get(t).map(|x| x * w)).sum()
+    }
 }
 
 fn gap(s: &Story, t: i64) -> i64 {

@@ -124,12 +124,11 @@ impl Default for Lexicon {
 impl Lexicon {
     pub fn features<'a>(&self, item: &Item<'a>, title_weight: f32) -> Features<'a> {
         let slot = slot(item.lang);
-        let mut tf: FxHashMap<u64, (f32, &'a str)> = FxHashMap::default();
-        let mut evidence: Vec<Evidence<'a>> = Vec::new();
+        let mut tf: Vec<(u64, f32, &'a str)> = Vec::with_capacity(96);
+        let mut evidence: Vec<Evidence<'a>> = Vec::with_capacity(128);
+        // Duplicates go at the end (a stable sort keeps each key's first).
         let push_ev = |ev: &mut Vec<Evidence<'a>>, key: u64, kind: Kind, shown: &'a str| {
-            if !ev.iter().any(|e| e.key == key) {
-                ev.push(Evidence { key, kind, shown });
-            }
+            ev.push(Evidence { key, kind, shown });
         };
         for r in item.rules {
             let (tag, kind) = match r.kind {
@@ -155,8 +154,7 @@ impl Lexicon {
                 let stem = terms::stem(w);
                 let term = hash(WORD, stem);
                 market |= in_title && self.market.contains(&term);
-                let e = tf.entry(term).or_insert((0.0, w));
-                e.0 += weight;
+                tf.push((term, weight, w));
                 match self.glossary.get(&term) {
                     Some(Meaning::Concept(c)) => push_ev(
                         &mut evidence,
@@ -192,9 +190,17 @@ impl Lexicon {
             }
         }
         let signature = minhash::signature(all_words.iter().copied());
-        let mut words: Vec<(u64, f32, &'a str)> =
-            tf.into_iter().map(|(t, (n, w))| (t, n, w)).collect();
-        words.sort_unstable_by_key(|w| w.0);
+        // Counts per term (the first form seen shows it), sorted by term.
+        tf.sort_by_key(|w| w.0);
+        let mut words: Vec<(u64, f32, &'a str)> = Vec::with_capacity(tf.len());
+        for (t, n, w) in tf {
+            match words.last_mut() {
+                Some(last) if last.0 == t => last.1 += n,
+                _ => words.push((t, n, w)),
+            }
+        }
+        evidence.sort_by_key(|e| e.key);
+        evidence.dedup_by_key(|e| e.key);
         Features {
             slot,
             words,

@@ -98,9 +98,17 @@ impl Index {
     /// The most similar indexed item to `sig` that shares a band with it.
     pub fn best(&self, sig: &Signature) -> Option<(&Entry, f32)> {
         let mut best: Option<(&Entry, f32)> = None;
+        let mut seen = [u64::MAX; BANDS * PER_KEY];
+        let mut n = 0;
         for band in 0..BANDS {
             if let Some(list) = self.bands.get(&band_key(sig, band)) {
                 for e in list {
+                    // An item is in up to every band: compare it once.
+                    if seen[..n].contains(&e.item) {
+                        continue;
+                    }
+                    seen[n] = e.item;
+                    n += 1;
                     let s = similarity(sig, &e.sig);
                     if best.is_none_or(|(_, b)| s > b) {
                         best = Some((e, s));

@@ -55,11 +55,13 @@ pub fn latin(w: &str) -> Option<u64> {
 }
 
 fn latin_skel(w: &str) -> Skel {
-    let b: Vec<u8> = w
-        .bytes()
-        .filter(u8::is_ascii_alphabetic)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
+    let mut buf = [0u8; 32];
+    let mut len = 0;
+    for c in w.bytes().filter(u8::is_ascii_alphabetic).take(buf.len()) {
+        buf[len] = c.to_ascii_lowercase();
+        len += 1;
+    }
+    let b = &buf[..len];
     let mut s = Skel::default();
     let mut i = 0;
     while i < b.len() {
@@ -107,11 +109,10 @@ fn latin_skel(w: &str) -> Skel {
 /// The skeleton of a normalized Arabic word as written, with nothing cut.
 fn arabic_skel(w: &str) -> Skel {
     let mut s = Skel::default();
-    let chars: Vec<char> = w.chars().collect();
+    let mut chars = w.chars().peekable();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
         let (class, step) = match c {
             'ت' if next == Some('ش') => (Some(b'J'), 2),
             'ب' | 'پ' => (Some(b'B'), 1),
@@ -131,6 +132,9 @@ fn arabic_skel(w: &str) -> Skel {
         };
         if let Some(k) = class {
             s.push(k);
+        }
+        if step == 2 {
+            chars.next();
         }
         i += step;
     }
@@ -190,8 +194,17 @@ pub fn looks_like_name(w: &str) -> bool {
     if w.bytes().all(|b| !b.is_ascii_lowercase()) {
         return false;
     }
-    let lower = w.to_ascii_lowercase();
-    !super::terms::is_stop(&lower) && !COMMON_CAPITALIZED.contains(&lower.as_str())
+    let mut buf = [0u8; 24];
+    if w.len() > buf.len() {
+        return true;
+    }
+    let lower = &mut buf[..w.len()];
+    lower.copy_from_slice(w.as_bytes());
+    lower.make_ascii_lowercase();
+    let Ok(lower) = std::str::from_utf8(lower) else {
+        return false;
+    };
+    !super::terms::is_stop(lower) && !COMMON_CAPITALIZED.contains(&lower)
 }
 
 /// Capitalized words in headlines and at sentence starts that name nothing.

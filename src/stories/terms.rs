@@ -132,10 +132,9 @@ pub fn stem(w: &str) -> &str {
 
 /// Words too common to tell one event from another (normalized forms).
 pub fn is_stop(w: &str) -> bool {
-    if w.len() < 2 {
-        return true;
-    }
-    STOP.binary_search(&w).is_ok()
+    static SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::LazyLock::new(|| STOP.iter().copied().collect());
+    w.len() < 2 || SET.contains(w)
 }
 
 /// Sorted (checked by a test): English, then Arabic in code point order.
