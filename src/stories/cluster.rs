@@ -66,7 +66,7 @@ impl Default for Params {
             lead_hours: 24.0,
             title_weight: 2.0,
             copy: 0.5,
-            words: 0.25,
+            words: 0.27,
             evidence: 0.45,
             evidence_scale: 20.0,
             same_evidence: 0.2,
