@@ -6,6 +6,7 @@ pub mod dates;
 pub mod decode;
 pub mod farm;
 pub mod fetch;
+pub mod items;
 pub mod opml;
 pub mod parse;
 pub mod poller;

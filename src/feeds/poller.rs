@@ -16,9 +16,8 @@ use tokio_util::task::TaskTracker;
 use super::fetch::{FetchError, Fetched, Fetcher, Validators};
 use super::schedule::{self, Hints, Outcome};
 use super::workers::Workers;
-use super::{PollOutcome, decode, parse};
+use super::{PollOutcome, items};
 use crate::config::{FeedConfig, FeedLocation, Settings};
-use crate::model::NewItem;
 use crate::pipeline::Pipeline;
 use crate::store::{AlertPolicy, FeedRef, FeedState, FetchRecord, IngestBatch, Store};
 
@@ -230,6 +229,7 @@ impl Collector {
         let storing = Storing {
             backfill: self.settings.alert_backfill,
             keep_items,
+            budget: self.settings.timeout,
         };
         let clock = self.clock;
         let settled = match fetched {
@@ -277,7 +277,13 @@ impl Collector {
         drop(slot);
         // Once handed to the writer the write completes, cancelled or not.
         let (added, new, fired, seen, error) = match settled.pending.await {
-            Ok(r) => (r.added, r.new, r.fired, r.seen, settled.error),
+            Ok(r) => (
+                r.added,
+                r.new,
+                r.fired,
+                r.seen + settled.known,
+                settled.error,
+            ),
             Err(e) => (
                 0,
                 Vec::new(),
@@ -320,14 +326,17 @@ struct Settled {
     error: Option<String>,
     validators: Option<Validators>,
     moved_to: Option<String>,
+    /// Items the store held already, not sent again.
+    known: usize,
 }
 
-/// How a poll's items are stored: when their alerts ring, and whether the
-/// store gives them back.
+/// How a poll's items are stored: when their alerts ring, whether the store
+/// gives them back, and the time they may take to be made into text.
 #[derive(Debug, Clone, Copy)]
 struct Storing {
     backfill: Duration,
     keep_items: bool,
+    budget: Duration,
 }
 
 /// Turns a fetch's result into one store transaction: items (decoded, parsed,
@@ -350,11 +359,12 @@ fn settle(
         Ok(f) => {
             hints.max_age = f.max_age;
             let mut record = record(attempted, &f);
-            match process(pipeline, &mem.feed, f, attempted) {
-                Ok((items, ttl, moved)) => {
-                    record.new_url = moved;
-                    hints.ttl = ttl;
-                    (items, record)
+            match items::make(pipeline, store, &mem.feed, f, attempted, storing.budget) {
+                Ok(made) => {
+                    record.new_url = made.moved_to;
+                    record.known = made.known;
+                    hints.ttl = made.ttl;
+                    (made.items, record)
                 }
                 Err(e) => {
                     record.error = Some(e);
@@ -388,7 +398,7 @@ fn settle(
         etag: record.etag.clone(),
         last_modified: record.last_modified.clone(),
     });
-    let (status, latency_ms, bytes, next_due, gone, error, moved_to) = (
+    let (status, latency_ms, bytes, next_due, gone, error, moved_to, known) = (
         record.status,
         record.latency_ms,
         record.bytes,
@@ -396,6 +406,7 @@ fn settle(
         record.gone,
         record.error.clone(),
         record.new_url.clone(),
+        record.known,
     );
     let pending = store.ingest(IngestBatch {
         feed: FeedRef {
@@ -419,6 +430,7 @@ fn settle(
         error,
         validators,
         moved_to,
+        known,
     }
 }
 
@@ -434,6 +446,7 @@ fn record(attempted: DateTime<Utc>, f: &Fetched) -> FetchRecord {
         next_due: None,
         new_url: None,
         gone: false,
+        known: 0,
     }
 }
 
@@ -567,33 +580,6 @@ pub fn remember(m: &mut FeedMemory, r: &PollResult) {
     } else {
         m.failure_streak = 0;
     }
-}
-
-/// A feed's items through the pipeline, its ttl, and its new URL if it moved.
-type Processed = (Vec<NewItem>, Option<Duration>, Option<String>);
-
-/// Decodes, parses and runs every item through the pipeline (CPU work, run on
-/// the blocking pool). Returns the items, the feed's ttl and its new URL if it
-/// moved permanently.
-fn process(
-    pipeline: &Pipeline,
-    feed: &FeedConfig,
-    f: Fetched,
-    fetched: DateTime<Utc>,
-) -> Result<Processed, String> {
-    let text = decode::decode(&f.body, f.charset.as_deref()).text;
-    let base = match (&f.final_url, &feed.url) {
-        (Some(u), _) => Some(u.to_string()),
-        (None, FeedLocation::Http(u)) => Some(u.to_string()),
-        (None, FeedLocation::File(p)) => url::Url::from_file_path(p).ok().map(|u| u.to_string()),
-    };
-    let parsed = parse::parse(&text, base.as_deref(), &feed.name).map_err(|e| e.to_string())?;
-    let items = parsed
-        .items
-        .into_iter()
-        .map(|inc| pipeline.process(inc, &feed.name, feed.lang.as_deref(), fetched))
-        .collect();
-    Ok((items, parsed.ttl, f.moved_to.map(|u| u.to_string())))
 }
 
 fn error_record(attempted: DateTime<Utc>, e: &FetchError) -> FetchRecord {

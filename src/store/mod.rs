@@ -9,6 +9,7 @@
 mod aggregate;
 mod canon;
 mod health;
+mod known;
 mod labels;
 mod pages;
 mod query;
@@ -28,6 +29,7 @@ use tokio::sync::oneshot;
 
 pub use canon::{ItemKeys, canonical_link, content_hash};
 pub use health::Damage;
+pub use known::ItemRef;
 pub use query::{Count, Cursor, ItemQuery, Seen, Toward};
 pub use read::{AlertRow, DashRow, FeedState, Interrupter, Reader, Skipped, Summary};
 pub use reading::{FILTER_NAME_MAX, SavedFilter};

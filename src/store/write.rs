@@ -39,6 +39,9 @@ pub struct FetchRecord {
     pub new_url: Option<String>,
     /// The server said 410 Gone: polling stops.
     pub gone: bool,
+    /// Items of the poll known before the pipeline (see `Reader::known`) and
+    /// so not in the batch: counted as seen.
+    pub known: usize,
 }
 
 /// Whether new items' alerts may ring.
@@ -332,7 +335,7 @@ pub(super) fn ingest(
             .execute(params![feed.0, out.new.len() as i64])?;
     }
     if let Some(f) = &batch.fetch {
-        record_fetch(c, feed, f, out.new.len(), out.seen)?;
+        record_fetch(c, feed, f, out.new.len(), out.seen + f.known)?;
     }
     Ok(out)
 }

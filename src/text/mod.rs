@@ -7,6 +7,7 @@ pub mod lang;
 pub mod normalize;
 pub mod sanitize;
 pub mod search;
+pub mod whitespace;
 
 pub use normalize::{Normalized, is_deleted, is_word_char, normalize};
 pub use sanitize::{sanitize, sanitize_cow, sanitize_owned};

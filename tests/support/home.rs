@@ -34,13 +34,19 @@ pub fn home() -> tempfile::TempDir {
 /// `marsad` to run in `dir` with a private home.
 pub fn command(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_marsad"));
+    private(&mut c, dir);
+    c
+}
+
+/// `c` to run in `dir`, with `dir` as its home and no marsad settings from
+/// the environment.
+pub fn private<'a>(c: &'a mut Command, dir: &Path) -> &'a mut Command {
     c.current_dir(dir)
         .env_remove("MARSAD_CONFIG")
         .env_remove("MARSAD_STORE")
         .env("HOME", dir)
         .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_DATA_HOME", dir.join("data"));
-    c
+        .env("XDG_DATA_HOME", dir.join("data"))
 }
 
 /// `marsad --config feeds.toml --store s.db ARGS` in `dir`.
