@@ -134,3 +134,44 @@ fn bookmarks_and_saved_filters_survive_a_reopen() {
     assert!(store.set_bookmark(ids[1], false).wait().unwrap());
     assert_eq!(r.bookmarks().unwrap(), vec![ids[3]]);
 }
+
+/// Finding 6: a pane marked read (its query, more items than one page of
+/// marks) and then everything: the marks and the counts agree, and nothing
+/// outside the query changes.
+#[test]
+fn a_pane_then_everything_is_marked_read_page_by_page() {
+    use marsad::store::MARK_PAGE;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("s.db")).unwrap();
+    let many = MARK_PAGE + 37;
+    let mut items: Vec<NewItem> = (0..many).map(|n| item(n, "nuclear")).collect();
+    items.extend((many..many + 30).map(|n| item(n, "rights")));
+    fill(&store, items);
+    let r = store.reader().unwrap();
+    let topic = |t: &str| ItemQuery {
+        topic: Some(t.into()),
+        ..ItemQuery::default()
+    };
+    let unread = |q: &ItemQuery| r.count_items(q, u64::MAX).unwrap().unread;
+    assert_eq!(unread(&topic("nuclear")), many as u64);
+
+    // A search pane: the words select a few of the rights items.
+    let searched = ItemQuery {
+        search: Some(format!("item {}", many + 3)),
+        ..topic("rights")
+    };
+    assert_eq!(store.mark_read_where(&r, &searched).unwrap(), 1);
+    assert_eq!(unread(&topic("rights")), 29);
+
+    assert_eq!(store.mark_read_where(&r, &topic("nuclear")).unwrap(), many);
+    assert_eq!(unread(&topic("nuclear")), 0);
+    assert_eq!(unread(&topic("rights")), 29, "another pane is untouched");
+    assert_eq!(unread(&ItemQuery::default()), 29);
+
+    assert_eq!(
+        store.mark_read_where(&r, &ItemQuery::default()).unwrap(),
+        29
+    );
+    assert_eq!(unread(&ItemQuery::default()), 0);
+    assert_eq!(store.mark_read_where(&r, &ItemQuery::default()).unwrap(), 0);
+}

@@ -32,7 +32,7 @@ pub use health::Damage;
 pub use known::ItemRef;
 pub use query::{Count, Cursor, ItemQuery, Seen, Toward};
 pub use read::{AlertRow, DashRow, FeedState, Interrupter, Reader, Skipped, Summary};
-pub use reading::{FILTER_NAME_MAX, SavedFilter};
+pub use reading::{FILTER_NAME_MAX, MARK_PAGE, SavedFilter};
 pub use write::{AlertPolicy, FeedRef, FetchRecord, IngestBatch, IngestReport};
 
 /// What can go wrong in the store.

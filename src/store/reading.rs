@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::read::from_ts;
-use super::{ItemQuery, Pending, Reader, Store, StoreError};
+use super::{ItemQuery, Pending, Reader, Store, StoreError, Toward};
 use crate::model::{ItemId, StoredItem};
 
 /// A filter saved under a name.
@@ -22,6 +22,9 @@ pub struct SavedFilter {
 /// Longest name a filter is saved under, in characters.
 pub const FILTER_NAME_MAX: usize = 40;
 
+/// Items marked read in one transaction by [`Store::mark_read_where`].
+pub const MARK_PAGE: usize = 2000;
+
 impl Store {
     /// Bookmarks an item (`on`) or takes its bookmark away; the answer says
     /// whether anything changed (false for an item that is not there).
@@ -33,6 +36,36 @@ impl Store {
     /// characters), replacing a filter of that name.
     pub fn save_filter(&self, name: String, filter: String) -> Pending<()> {
         self.submit(move |c, _| save_filter(c, &name, &filter, Utc::now()))
+    }
+
+    /// Marks read every item `q` selects (its limit aside): a pane, or with
+    /// the default query every item. `reader` finds the unread ones a page
+    /// at a time, by keyset, and each page is marked in a transaction of its
+    /// own, so a kill leaves whole pages marked and the counts right.
+    /// Blocking: call it off the interface's thread. Returns how many
+    /// items changed.
+    pub fn mark_read_where(&self, reader: &Reader, q: &ItemQuery) -> Result<usize, StoreError> {
+        let q = ItemQuery {
+            unread_only: true,
+            limit: None,
+            ..q.clone()
+        };
+        let mut from = None;
+        let mut marked = 0;
+        loop {
+            let page = reader.select(&q, from, Toward::Older, MARK_PAGE)?;
+            let Some(last) = page.last().copied() else {
+                break;
+            };
+            marked += self
+                .mark_read(page.iter().map(|c| c.id).collect(), true)
+                .wait()?;
+            if page.len() < MARK_PAGE {
+                break;
+            }
+            from = Some(last);
+        }
+        Ok(marked)
     }
 
     /// Forgets the filter called `name`; the answer says whether there was one.
