@@ -38,6 +38,26 @@ pub fn run(config: &Config, cmd: &OpmlCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Says which imported feeds are plainly not on the internet (loopback,
+/// private, link-local... by their URL alone): an OPML file from elsewhere
+/// should not point marsad at this machine or its network unnoticed. Names
+/// are checked when fetched.
+fn warn_non_public(subs: &[opml::Subscription], config: &Config) {
+    let configured: std::collections::HashSet<String> =
+        config.feeds.iter().map(|f| f.url.to_string()).collect();
+    for s in subs.iter().filter(|s| !configured.contains(&s.url)) {
+        let Ok(url) = url::Url::parse(&s.url) else {
+            continue;
+        };
+        if let Some(reach) = crate::feeds::address::non_public_host(&url) {
+            eprintln!(
+                "warning: {} is on a {reach} address, not on the internet: check that you mean to fetch it",
+                crate::text::sanitize(&s.url)
+            );
+        }
+    }
+}
+
 fn import(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
     let bytes = crate::config::read_bounded_bytes(file, MAX_OPML)
         .with_context(|| format!("cannot read {}", file.display()))?;
@@ -52,6 +72,7 @@ fn import(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
         );
     }
     let (entries, n) = opml::toml_entries(&subs, &config.feeds);
+    warn_non_public(&subs, config);
     if n == 0 {
         writeln!(
             std::io::stdout(),

@@ -1,10 +1,13 @@
 //! Getting a feed's bytes, hardened: reqwest with rustls, a connect timeout and a
 //! whole-response timeout, a body cap enforced while streaming (after gzip/brotli
 //! decoding, so a bomb stops at the cap), conditional GET, and redirects followed
-//! by hand: at most 5, http(s) only, never from a public address to a loopback,
-//! private or link-local one. Local files (`file:`) are read from disk, capped too.
+//! by hand: at most 5, http(s) only, each host looked up once and every one of
+//! its addresses checked against the feed's origin (`super::address`) before
+//! the connection goes to exactly those (`super::dns`). Local files (`file:`)
+//! are read from disk, capped too.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
@@ -14,6 +17,8 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use url::Url;
 
+use super::address::{self, Origin};
+use super::dns::{Lookup, PinnedResolver, Pins, SystemLookup};
 use super::schedule;
 use crate::config::FeedLocation;
 
@@ -68,6 +73,8 @@ pub enum FetchError {
     #[error("redirect refused: {0}")]
     Redirect(String),
     #[error("{0}")]
+    Address(String),
+    #[error("{0}")]
     Network(String),
     #[error("cannot read {path}: {source}")]
     File {
@@ -117,34 +124,102 @@ fn chain(e: &dyn std::error::Error) -> String {
     crate::pipeline::one_line(&parts.join(": "))
 }
 
-/// The HTTP client and the limits it enforces.
+/// The HTTP clients and the limits they enforce.
 #[derive(Clone)]
 pub struct Fetcher {
-    client: reqwest::Client,
+    /// One client per origin, each connecting only to addresses its rule allows.
+    clients: [(Origin, reqwest::Client, Arc<Pins>); 3],
+    lookup: Arc<dyn Lookup>,
     timeout: Duration,
     max_body: u64,
 }
 
+/// How a [`Fetcher`] reaches the network: the system's resolver and direct
+/// connections, or (for tests) fixed answers and a proxy on loopback.
+pub struct Net {
+    pub lookup: Arc<dyn Lookup>,
+    /// Every request goes through this proxy. Without one, connections are
+    /// direct: proxy variables in the environment are not used, as the
+    /// addresses checked must be the ones connected to.
+    pub proxy: Option<Url>,
+}
+
+impl Default for Net {
+    fn default() -> Net {
+        Net {
+            lookup: Arc::new(SystemLookup),
+            proxy: None,
+        }
+    }
+}
+
 impl Fetcher {
     pub fn new(timeout: Duration, max_body: u64) -> Result<Fetcher, FetchError> {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
-        let client = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .default_headers(headers)
-            .gzip(true)
-            .brotli(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(timeout)
-            .timeout(timeout)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .build()
-            .map_err(|e| FetchError::Network(chain(&e)))?;
+        Fetcher::with(timeout, max_body, Net::default())
+    }
+
+    pub fn with(timeout: Duration, max_body: u64, net: Net) -> Result<Fetcher, FetchError> {
+        let client = |origin: Origin| -> Result<_, FetchError> {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
+            let pins = Pins::new(origin);
+            let mut b = reqwest::Client::builder()
+                .user_agent(USER_AGENT)
+                .default_headers(headers)
+                .gzip(true)
+                .brotli(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .dns_resolver(Arc::new(PinnedResolver(pins.clone())))
+                .connect_timeout(timeout)
+                .timeout(timeout)
+                .pool_idle_timeout(Duration::from_secs(90));
+            b = match &net.proxy {
+                Some(p) => b.proxy(
+                    reqwest::Proxy::all(p.as_str()).map_err(|e| FetchError::Network(chain(&e)))?,
+                ),
+                None => b.no_proxy(),
+            };
+            let c = b.build().map_err(|e| FetchError::Network(chain(&e)))?;
+            Ok((origin, c, pins))
+        };
         Ok(Fetcher {
-            client,
+            clients: [
+                client(Origin::Public)?,
+                client(Origin::Private)?,
+                client(Origin::Loopback)?,
+            ],
+            lookup: net.lookup,
             timeout,
             max_body,
         })
+    }
+
+    fn client(&self, origin: Origin) -> &(Origin, reqwest::Client, Arc<Pins>) {
+        match origin {
+            Origin::Public => &self.clients[0],
+            Origin::Private => &self.clients[1],
+            Origin::Loopback => &self.clients[2],
+        }
+    }
+
+    /// Every address of `url`'s host: the literal, or the host looked up.
+    async fn addresses(&self, url: &Url) -> Result<Vec<IpAddr>, FetchError> {
+        match url.host() {
+            Some(url::Host::Ipv4(ip)) => Ok(vec![IpAddr::V4(ip)]),
+            Some(url::Host::Ipv6(ip)) => Ok(vec![IpAddr::V6(ip)]),
+            Some(url::Host::Domain(d)) => {
+                let addrs = self.lookup.lookup(d).await.map_err(|e| {
+                    FetchError::Network(crate::pipeline::one_line(&format!(
+                        "cannot resolve {d}: {e}"
+                    )))
+                })?;
+                if addrs.is_empty() {
+                    return Err(FetchError::Network(format!("{d} has no address")));
+                }
+                Ok(addrs)
+            }
+            None => Err(FetchError::Network("the URL has no host".into())),
+        }
     }
 
     /// Fetches `location`, conditionally when `validators` has something.
@@ -184,13 +259,29 @@ impl Fetcher {
         })
     }
 
-    async fn fetch_http(&self, origin: &Url, v: &Validators) -> Result<Fetched, FetchError> {
-        let origin_private = is_private(origin);
-        let mut url = origin.clone();
+    async fn fetch_http(&self, origin_url: &Url, v: &Validators) -> Result<Fetched, FetchError> {
+        let mut origin = None;
+        let mut url = origin_url.clone();
         let mut all_permanent = true;
         let mut hops = 0;
         let resp = loop {
-            let mut req = self.client.get(url.clone());
+            let addrs = self.addresses(&url).await?;
+            let host = url.host_str().unwrap_or("");
+            let o = *origin.get_or_insert_with(|| Origin::of(&addrs));
+            if hops == 0 {
+                if let Some(&a) = addrs.iter().find(|&&a| !o.allows(a)) {
+                    return Err(FetchError::Address(format!(
+                        "{host} has the {} address {a}: feeds are fetched only from public, private or loopback addresses",
+                        address::reach(a)
+                    )));
+                }
+            } else {
+                address::may_follow(o, host, &addrs).map_err(FetchError::Redirect)?;
+            }
+            let (_, client, pins) = self.client(o);
+            let _pinned =
+                matches!(url.host(), Some(url::Host::Domain(_))).then(|| pins.pin(host, addrs));
+            let mut req = client.get(url.clone());
             if let Some(e) = &v.etag {
                 req = req.header(header::IF_NONE_MATCH, e);
             }
@@ -220,12 +311,6 @@ impl Fetcher {
                 return Err(FetchError::Redirect(format!(
                     "to the scheme `{}:` (only http and https are followed)",
                     next.scheme()
-                )));
-            }
-            if !origin_private && is_private(&next) {
-                return Err(FetchError::Redirect(format!(
-                    "from a public address to the local or private {}",
-                    next.host_str().unwrap_or("")
                 )));
             }
             all_permanent &= matches!(
@@ -355,76 +440,11 @@ fn network_error(e: &reqwest::Error) -> String {
     crate::pipeline::one_line(&parts.join(": "))
 }
 
-/// The URL names a loopback, private, link-local or unspecified address (or
-/// `localhost`). Names are not resolved: a public name that resolves to a private
-/// address is not caught here.
-pub fn is_private(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => {
-            let d = d.trim_end_matches('.').to_ascii_lowercase();
-            d == "localhost" || d.ends_with(".localhost")
-        }
-        Some(url::Host::Ipv4(ip)) => private_ip(IpAddr::V4(ip)),
-        Some(url::Host::Ipv6(ip)) => private_ip(IpAddr::V6(ip)),
-        None => true,
-    }
-}
-
-fn private_ip(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                // 100.64.0.0/10, carrier-grade NAT
-                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xC0) == 64)
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return private_ip(IpAddr::V4(v4));
-            }
-            let seg = v6.segments()[0];
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || (seg & 0xFE00) == 0xFC00
-                || (seg & 0xFFC0) == 0xFE80
-        }
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use std::path::Path;
-
-    #[test]
-    fn private_addresses() {
-        for u in [
-            "http://127.0.0.1/",
-            "http://localhost:8080/",
-            "http://10.1.2.3/",
-            "http://192.168.0.1/",
-            "http://172.16.0.1/",
-            "http://169.254.169.254/latest",
-            "http://[::1]/",
-            "http://[fe80::1]/",
-            "http://[fd00::1]/",
-            "http://[::ffff:127.0.0.1]/",
-            "http://0.0.0.0/",
-        ] {
-            assert!(is_private(&Url::parse(u).unwrap()), "{u}");
-        }
-        for u in [
-            "https://example.org/",
-            "http://8.8.8.8/",
-            "http://[2001:db8::1]/",
-        ] {
-            assert!(!is_private(&Url::parse(u).unwrap()), "{u}");
-        }
-    }
 
     #[cfg(unix)]
     #[test]

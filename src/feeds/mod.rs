@@ -2,8 +2,10 @@
 //! text, parsing feeds into incoming items, and the Tokio poller that schedules it
 //! all and stores the results.
 
+pub mod address;
 pub mod dates;
 pub mod decode;
+pub mod dns;
 pub mod farm;
 pub mod fetch;
 pub mod items;
