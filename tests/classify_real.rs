@@ -42,7 +42,7 @@ fn report(file: &str) -> eval::Report {
 fn real_dev_items_hold_their_scores() {
     let r = report("real-dev.jsonl");
     assert!(
-        r.topics.micro.f1() >= 0.88,
+        r.topics.micro.f1() >= 0.93,
         "topics {}",
         r.topics.micro.f1()
     );
@@ -57,6 +57,35 @@ fn real_dev_items_hold_their_scores() {
         "fully right {}",
         r.fully_right_share()
     );
+}
+
+/// The blind files are only reported on, never tuned on; their floors are what
+/// the rules reach today, rounded down, so that a change that loses ground on
+/// items nobody fitted fails here.
+#[test]
+fn real_blind_items_hold_their_scores() {
+    for (file, topics, parties, right) in [
+        ("real-blind.jsonl", 0.81, 0.97, 0.81),
+        ("real-blind2.jsonl", 0.90, 0.94, 0.73),
+    ] {
+        let r = report(file);
+        assert!(
+            r.topics.micro.f1() >= topics,
+            "{file}: topics {}",
+            r.topics.micro.f1()
+        );
+        assert!(
+            r.parties.micro.f1() >= parties,
+            "{file}: parties {}",
+            r.parties.micro.f1()
+        );
+        assert_eq!(r.alerts.micro.f1(), 1.0, "{file}: alerts");
+        assert!(
+            r.fully_right_share() >= right,
+            "{file}: fully right {}",
+            r.fully_right_share()
+        );
+    }
 }
 
 fn parties(title: &str, body: &str) -> Vec<String> {
@@ -266,4 +295,61 @@ fn every_label_is_explained() {
     // The weak word that counted is shown.
     let military = c.topics.iter().find(|l| l.id == "military").unwrap();
     assert!(military.evidence.iter().any(|e| e.text == "attacks"));
+}
+
+#[test]
+fn context_gives_a_topic() {
+    let has = |t: &str, b: &str, topic: &str| topics(t, b).contains(&topic.to_string());
+    // A commander of a base or a unit is military; sanctions on commanders are not.
+    assert!(has(
+        "Commander of a space base relieved of duty",
+        "",
+        "military"
+    ));
+    assert!(has("Commander of the 3rd brigade replaced", "", "military"));
+    assert!(has("تعيين قائد جديد للقوات", "", "military"));
+    assert!(!has("Britain sanctions Iranian commanders", "", "military"));
+    // Fighters killed in an operation; a war told by its toll.
+    assert!(has("Three militants killed in a gunfight", "", "military"));
+    assert!(has(
+        "Security forces say four terrorists eliminated",
+        "",
+        "military"
+    ));
+    assert!(has("مقتل ثلاثة مسلحين في اشتباك", "", "military"));
+    assert!(has(
+        "Report counts the deaths of 2,000 civilians",
+        "",
+        "military"
+    ));
+    assert!(!has("Civilian flights resume after snow", "", "military"));
+    // Marches and sit-ins are protests; a death sentence in headline form;
+    // punished for speech.
+    assert!(has(
+        "Thousands turn out for a march on parliament",
+        "",
+        "rights"
+    ));
+    assert!(has("Marchers fill the capital", "", "rights"));
+    assert!(has("اعتصام أمام مقر الحكومة", "", "rights"));
+    assert!(!has("Prices fell in March", "", "rights"));
+    assert!(has(
+        "Man gets death for killing his neighbour",
+        "",
+        "rights"
+    ));
+    assert!(has(
+        "Writer arrested for criticising the president",
+        "",
+        "rights"
+    ));
+    assert!(has("اعتقال صحفي لانتقاده الحكومة", "", "rights"));
+    // Disciplinary sanctions are not the sanctions file.
+    assert!(!has("Club faces disciplinary sanctions", "", "sanctions"));
+}
+
+#[test]
+fn capitals_named_among_other_cities_are_places() {
+    assert!(parties("Flights cancelled at hubs like Doha and Dubai", "").is_empty());
+    assert_eq!(parties("Doha says talks resume", ""), ["qatar"]);
 }

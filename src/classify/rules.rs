@@ -114,7 +114,8 @@ pub struct Words<'a> {
 }
 
 /// Words before a place name that make it the venue of what is told: "talks in
-/// Doha", «اجتماع في الدوحة». The proclitic ب («بالدوحة») says the same.
+/// Doha", «اجتماع في الدوحة», or a city among others ("hubs like Doha"). The
+/// proclitic ب («بالدوحة») says the same.
 const LOCATIVES: &[&str] = &[
     "in",
     "at",
@@ -124,6 +125,7 @@ const LOCATIVES: &[&str] = &[
     "across",
     "around",
     "throughout",
+    "like",
     "في",
     "قرب",
     "داخل",
