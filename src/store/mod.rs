@@ -31,7 +31,7 @@ pub use canon::{ItemKeys, canonical_link, content_hash};
 pub use health::Damage;
 pub use known::ItemRef;
 pub use query::{Count, Cursor, ItemQuery, Seen, Toward};
-pub use read::{AlertRow, DashRow, FeedState, Interrupter, Reader, Skipped, Summary};
+pub use read::{AlertRow, DashRow, FeedState, Reader, Skipped, Summary};
 pub use reading::{FILTER_NAME_MAX, MARK_PAGE, SavedFilter};
 pub use write::{AlertPolicy, FeedRef, FetchRecord, IngestBatch, IngestReport};
 
@@ -85,7 +85,7 @@ impl StoreError {
         }
     }
 
-    /// The query was stopped by its reader's [`Interrupter`].
+    /// The query was stopped (see [`Reader::stop_when`]).
     pub fn is_interrupted(&self) -> bool {
         matches!(self, StoreError::Sqlite(e)
             if e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted))

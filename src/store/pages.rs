@@ -383,6 +383,34 @@ impl Reader {
         Ok(out)
     }
 
+    /// The rows of the items stored after item `after`, oldest first, at most
+    /// `limit`: what is new since a reader last looked.
+    pub fn rows_after(&self, after: ItemId, limit: usize) -> Result<Vec<DashRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, ts FROM items WHERE id > ?1 AND deleted = 0 ORDER BY id LIMIT ?2",
+        )?;
+        let rows = stmt.query(rusqlite::params![
+            after.0,
+            limit.min(i64::MAX as usize) as i64
+        ])?;
+        let at = super::read::lenient(rows, "item", cursor, &self.skipped)?;
+        self.rows(&at)
+    }
+
+    /// The read marks of the items `ids` that are still there.
+    pub fn read_marks(&self, ids: &[ItemId]) -> Result<Vec<(ItemId, bool)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT read FROM items WHERE id = ?1 AND deleted = 0")?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(read) = stmt.query_row([id.0], |r| r.get(0)).optional()? {
+                out.push((*id, read));
+            }
+        }
+        Ok(out)
+    }
+
     /// A page of rows: [`Reader::select`] then [`Reader::rows`].
     pub fn page(
         &self,

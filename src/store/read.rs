@@ -7,6 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, OpenFlags, Row, params_from_iter, types::Value};
 
 use super::StoreError;
+use super::query::Toward;
 use crate::model::{ItemId, StoredItem};
 
 /// A feed's row with its fetch state and health.
@@ -83,7 +84,7 @@ pub struct Summary {
 pub struct Reader {
     pub(super) conn: Connection,
     /// The search's zone map, with the data version it was read at.
-    pub(super) blocks: std::cell::RefCell<Option<(i64, std::rc::Rc<super::search::Blocks>)>>,
+    pub(super) blocks: std::cell::RefCell<Option<(i64, std::sync::Arc<super::search::Blocks>)>>,
     /// Rows the last queries could not read (see [`Skipped`]).
     pub(super) skipped: std::cell::RefCell<Vec<Skipped>>,
 }
@@ -174,22 +175,6 @@ fn alert_row(r: &Row<'_>) -> rusqlite::Result<AlertRow> {
     })
 }
 
-/// Stops a reader's running query from another thread.
-#[derive(Clone)]
-pub struct Interrupter(std::sync::Arc<rusqlite::InterruptHandle>);
-
-impl Interrupter {
-    pub fn interrupt(&self) {
-        self.0.interrupt();
-    }
-}
-
-impl std::fmt::Debug for Interrupter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Interrupter")
-    }
-}
-
 fn item_from_row(r: &Row<'_>) -> rusqlite::Result<StoredItem> {
     let title: String = r.get(5)?;
     let text: String = r.get(6)?;
@@ -238,10 +223,16 @@ impl Reader {
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
-    /// A handle that stops this reader's running query from another thread
-    /// (the query then fails, [`StoreError::is_interrupted`]).
-    pub fn interrupter(&self) -> Interrupter {
-        Interrupter(std::sync::Arc::new(self.conn.get_interrupt_handle()))
+    /// Stops this reader's queries whenever `stop` says so (asked every few
+    /// thousand steps of SQLite's machine): the query then fails with an error
+    /// for which [`StoreError::is_interrupted`] holds. The dashboard's query
+    /// worker stops a search once a newer one is asked for.
+    pub fn stop_when(
+        &mut self,
+        stop: impl FnMut() -> bool + Send + 'static,
+    ) -> Result<(), StoreError> {
+        self.conn.progress_handler(1000, Some(stop))?;
+        Ok(())
     }
 
     /// A number that goes up whenever read marks, acknowledgements or
@@ -309,15 +300,16 @@ impl Reader {
 
     /// Fired alerts, newest first (the first page of [`Reader::alerts_page`]).
     pub fn alerts(&self, open_only: bool, limit: usize) -> Result<Vec<AlertRow>, StoreError> {
-        self.alerts_page(open_only, None, limit)
+        self.alerts_page(open_only, None, Toward::Older, limit)
     }
 
-    /// A page of fired alerts, newest first, just past `after`: the open ones
-    /// (not acknowledged, not quiet), or all.
+    /// A page of fired alerts just past `from` toward `toward`, newest first:
+    /// the open ones (not acknowledged, not quiet), or all.
     pub fn alerts_page(
         &self,
         open_only: bool,
-        after: Option<&AlertRow>,
+        from: Option<&AlertRow>,
+        toward: Toward,
         limit: usize,
     ) -> Result<Vec<AlertRow>, StoreError> {
         let mut sql = format!("{ALERT_SELECT} WHERE 1");
@@ -325,17 +317,29 @@ impl Reader {
             sql.push_str(" AND a.acknowledged = 0 AND a.quiet = 0");
         }
         let mut args: Vec<Value> = Vec::new();
-        if let Some(a) = after {
-            sql.push_str(" AND (a.fired_at, a.item_id, a.alert) < (?, ?, ?)");
+        let (op, dir) = match toward {
+            Toward::Older => ("<", "DESC"),
+            Toward::Newer => (">", "ASC"),
+        };
+        if let Some(a) = from {
+            sql.push_str(&format!(
+                " AND (a.fired_at, a.item_id, a.alert) {op} (?, ?, ?)"
+            ));
             args.push(Value::Integer(a.fired_at.timestamp_millis()));
             args.push(Value::Integer(a.item.0));
             args.push(Value::Text(a.alert.clone()));
         }
-        sql.push_str(" ORDER BY a.fired_at DESC, a.item_id DESC, a.alert DESC LIMIT ?");
+        sql.push_str(&format!(
+            " ORDER BY a.fired_at {dir}, a.item_id {dir}, a.alert {dir} LIMIT ?"
+        ));
         args.push(Value::Integer(limit.min(i64::MAX as usize) as i64));
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query(params_from_iter(args))?;
-        lenient(rows, "item", alert_row, &self.skipped)
+        let mut out = lenient(rows, "item", alert_row, &self.skipped)?;
+        if toward == Toward::Newer {
+            out.reverse();
+        }
+        Ok(out)
     }
 
     /// How many alerts are open (not acknowledged, not quiet).

@@ -185,7 +185,7 @@ impl Best {
 }
 
 impl Reader {
-    fn blocks(&self) -> Result<std::rc::Rc<Blocks>, StoreError> {
+    fn blocks(&self) -> Result<std::sync::Arc<Blocks>, StoreError> {
         let version = self.data_version()?;
         let mut cache = self.blocks.borrow_mut();
         if let Some((v, b)) = cache.as_ref()
@@ -193,7 +193,7 @@ impl Reader {
         {
             return Ok(b.clone());
         }
-        let b = std::rc::Rc::new(Blocks::load(&self.conn)?);
+        let b = std::sync::Arc::new(Blocks::load(&self.conn)?);
         *cache = Some((version, b.clone()));
         Ok(b)
     }
@@ -341,6 +341,33 @@ impl Reader {
             }
         }
         Ok(best.into_iter().map(Best::into_sorted).collect())
+    }
+
+    /// Which of the items `ids` the query selects: the panes a new item goes
+    /// to, by the same tests as a page (the search words on its search key).
+    pub fn which(
+        &self,
+        q: &super::query::ItemQuery,
+        ids: &[ItemId],
+    ) -> Result<Vec<ItemId>, StoreError> {
+        let plan = Plan::new(&self.conn, q)?;
+        let words = q.search_text().map(query_words).unwrap_or_default();
+        if plan.empty || (q.search_text().is_some() && words.is_empty()) {
+            return Ok(Vec::new());
+        }
+        let mut facts = self.conn.prepare_cached(FACTS)?;
+        let mut texts = self.conn.prepare_cached(TEXTS)?;
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(f) = self.facts(&mut facts, id.0)?
+                && !f.deleted
+                && plan.admits(f.ts, f.read, f.feed, &f.tags)
+                && self.has_words(&mut texts, id.0, &words)?
+            {
+                out.push(*id);
+            }
+        }
+        Ok(out)
     }
 
     /// What a match is tested on; `None` for an item gone, or one whose row
