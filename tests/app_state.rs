@@ -1,4 +1,5 @@
-//! The app's state: actions in, state out. No terminal, no store.
+//! The app's state: actions in, state out, over a real store whose answers the
+//! fixture gives back at once (as the query worker would). No terminal.
 
 #![allow(clippy::unwrap_used)]
 
@@ -9,15 +10,50 @@ use marsad::app::items::PaneKind;
 use marsad::app::run::{Recorded, handle};
 use marsad::app::state::View;
 use marsad::app::{Action, Effect, Event};
-use marsad::feeds::PollOutcome;
-use marsad::model::{Classification, FiredAlert, ItemId, Label, StoredItem};
+use marsad::model::{Classification, ItemId, Label, StoredItem};
+use marsad::store::{AlertPolicy, FeedRef, IngestBatch};
 
 fn ids_in(s: &marsad::app::State, pane: usize) -> Vec<i64> {
-    s.panes[pane]
-        .items
-        .iter()
-        .map(|i| s.items.get(*i).unwrap().id.0)
-        .collect()
+    s.panes[pane].items().map(|i| i.id.0).collect()
+}
+
+/// Stores a new item in the fixture's store, as another process would (its
+/// alert rings unless `quiet`), and returns its id.
+fn add(f: &support::Fixture, title: &str, topic: &str, alert: Option<&str>, quiet: bool) -> ItemId {
+    let s = stored(0, title, topic, alert);
+    let item = marsad::model::NewItem {
+        guid: Some(format!("{title}-{}", f.reader.max_item_id().unwrap())),
+        link: None,
+        source: s.source,
+        title: s.title,
+        text: "new".into(),
+        published: s.published,
+        date_is_fetch_time: false,
+        fetched: s.fetched,
+        labels: s.labels,
+        keys: None,
+    };
+    f.store
+        .ingest(IngestBatch {
+            feed: FeedRef {
+                name: "Reuters".into(),
+                url: "https://reuters.example/rss".into(),
+            },
+            items: vec![item],
+            fetch: None,
+            alerts: if quiet {
+                AlertPolicy::Quiet
+            } else {
+                AlertPolicy::Live {
+                    backfill: std::time::Duration::from_secs(10 * 365 * 86_400),
+                }
+            },
+            keep_items: true,
+        })
+        .wait()
+        .unwrap()
+        .new[0]
+        .id
 }
 
 fn stored(id: i64, title: &str, topic: &str, alert: Option<&str>) -> StoredItem {
@@ -50,26 +86,18 @@ fn stored(id: i64, title: &str, topic: &str, alert: Option<&str>) -> StoredItem 
     }
 }
 
-fn outcome(new: Vec<StoredItem>, fired: Vec<FiredAlert>) -> Box<PollOutcome> {
-    Box::new(PollOutcome {
-        feed: "Reuters".into(),
-        finished: support::now(),
-        new,
-        fired,
-        not_modified: false,
-        error: None,
-    })
-}
-
 #[test]
 fn panes_follow_the_config_topics_newest_first() {
     let s = support::state((160, 48));
     assert_eq!(s.panes.len(), 7, "other is hidden by default");
     assert_eq!(s.panes[0].kind, PaneKind::Topic(0));
     assert_eq!(ids_in(&s, 0), vec![1, 2, 10]);
-    assert_eq!(s.panes[0].unread, 3);
-    // Items of the last 24 hours are counted per hour; 11:55 is in the last hour.
-    assert_eq!(s.panes[0].hours[23], 2);
+    let count = s.panes[0].count.unwrap();
+    assert_eq!((count.items, count.unread, count.capped), (3, 3, false));
+    // Items of the last 24 clock hours are counted per hour: 11:55 and 11:40
+    // in the hour before noon's.
+    assert_eq!(s.panes[0].hours[22], 2);
+    assert_eq!(s.panes[0].hours[21], 1);
 }
 
 #[test]
@@ -126,11 +154,9 @@ fn live_items_do_not_move_the_selection() {
     let mut s = support::state((160, 48));
     s.update(Action::Jump(0));
     assert_eq!(s.selected_item().unwrap().id, ItemId(1));
-    s.update(Action::Polled(outcome(
-        vec![stored(100, "Fresh nuclear item", "nuclear", None)],
-        vec![],
-    )));
-    assert_eq!(ids_in(&s, 0), vec![100, 1, 2, 10]);
+    let new = add(&s, "Fresh nuclear item", "nuclear", None, true);
+    assert!(s.look(), "the watcher sees the write");
+    assert_eq!(ids_in(&s, 0), vec![new.0, 1, 2, 10]);
     assert_eq!(
         s.selected_item().unwrap().id,
         ItemId(1),
@@ -145,30 +171,21 @@ fn live_items_do_not_move_the_selection() {
 fn a_fired_alert_rings_flashes_and_is_acknowledged() {
     let mut s = support::state((160, 48));
     let before = s.open_alerts();
-    s.update(Action::Polled(outcome(
-        vec![stored(101, "Talks in Muscat", "diplomacy", Some("muscat"))],
-        vec![FiredAlert {
-            alert: "muscat".into(),
-            item: ItemId(101),
-            fired_at: support::now(),
-            quiet: false,
-            acknowledged: false,
-        }],
-    )));
+    let id = add(&s, "Talks in Muscat", "diplomacy", Some("muscat"), false);
+    s.look();
     assert_eq!(s.effects, vec![Effect::Bell]);
     assert_eq!(s.open_alerts(), before + 1);
-    assert!(!s.alerts[0].seen);
+    assert_eq!(s.strip[0].row.item, id);
+    assert!(!s.strip[0].seen);
     s.update(Action::Tick(support::now()));
     assert!(s.flash && s.dirty);
     s.effects.clear();
     s.update(Action::Alerts);
     assert_eq!(s.view, View::Alerts);
-    assert!(s.alerts.iter().all(|a| a.seen));
+    assert_eq!(s.alerts.rows.len(), 2);
+    assert!(s.alerts.rows.iter().all(|a| a.seen));
     s.update(Action::Acknowledge);
-    assert_eq!(
-        s.effects,
-        vec![Effect::Acknowledge(Some(vec![ItemId(101)]))]
-    );
+    assert_eq!(s.effects, vec![Effect::Acknowledge(Some(vec![id]))]);
     s.update(Action::AcknowledgeAll);
     assert_eq!(s.open_alerts(), 0);
     s.update(Action::Back);
@@ -178,16 +195,8 @@ fn a_fired_alert_rings_flashes_and_is_acknowledged() {
 #[test]
 fn quiet_alerts_do_not_ring() {
     let mut s = support::state((160, 48));
-    s.update(Action::Polled(outcome(
-        vec![stored(102, "Old Muscat item", "diplomacy", Some("muscat"))],
-        vec![FiredAlert {
-            alert: "muscat".into(),
-            item: ItemId(102),
-            fired_at: support::now(),
-            quiet: true,
-            acknowledged: false,
-        }],
-    )));
+    add(&s, "Old Muscat item", "diplomacy", Some("muscat"), true);
+    s.look();
     assert!(s.effects.is_empty());
 }
 
@@ -203,7 +212,7 @@ fn open_marks_read_and_loads_then_back() {
             Effect::MarkRead(vec![ItemId(1)], true)
         ]
     );
-    assert!(s.items.by_id(ItemId(1)).unwrap().read);
+    assert!(s.panes[0].items().find(|i| i.id == ItemId(1)).unwrap().read);
     s.update(Action::Back);
     assert_eq!(s.view, View::Grid);
     assert!(s.detail.is_none());
@@ -276,50 +285,62 @@ fn keys_go_through_the_keymap_and_q_types_while_searching() {
     assert!(s.quit);
 }
 
-#[tokio::test]
-async fn the_loop_coalesces_a_burst_and_quits() {
+#[test]
+fn the_loop_coalesces_a_burst_and_quits() {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
-    let s = support::state((80, 24));
-    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let mut f = support::state((80, 24));
     for i in 0..20 {
-        tx.send(Event::Polled(outcome(
-            vec![stored(200 + i, "Burst item", "nuclear", None)],
-            vec![],
-        )))
-        .await
-        .unwrap();
+        add(&f, &format!("Burst item {i}"), "nuclear", None, true);
     }
-    tx.send(Event::Key(KeyEvent::new(
+    let (changes, _) = marsad::app::live::changes(&f.reader, f.mark, &Vec::new())
+        .unwrap()
+        .unwrap();
+    assert_eq!(changes.rows.len(), 20);
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    for row in changes.rows.clone() {
+        let one = marsad::app::live::Changes {
+            rows: vec![row],
+            ..changes.clone()
+        };
+        tx.try_send(Event::Changed(Box::new(one))).unwrap();
+    }
+    tx.try_send(Event::Key(KeyEvent::new(
         KeyCode::Char('q'),
         KeyModifiers::NONE,
     )))
-    .await
     .unwrap();
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let mut fx = Recorded::default();
-    let end = marsad::app::run::run(&mut term, s, &mut rx, &mut fx)
-        .await
+    let s = std::mem::replace(&mut f.state, support::state((80, 24)).state);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let end = rt
+        .block_on(marsad::app::run::run(&mut term, s, &mut rx, &mut fx))
         .unwrap();
     assert!(end.quit);
-    assert_eq!(end.panes[0].items.len(), 23);
+    // Every change was taken: 20 new items wait for the store to place them.
+    assert_eq!(end.pending.len(), 20);
+    let asked =
+        fx.0.iter()
+            .filter(|e| matches!(e, Effect::Query(marsad::app::search::Request::Which { .. })))
+            .count();
+    assert_eq!(asked, 20);
 }
 
 #[test]
 fn a_burst_rings_once_through_the_flood_gate() {
     let mut s = support::state((160, 48));
     for i in 0..3 {
-        let id = 300 + i;
-        s.update(Action::Polled(outcome(
-            vec![stored(id, "Muscat again", "diplomacy", Some("muscat"))],
-            vec![FiredAlert {
-                alert: "muscat".into(),
-                item: ItemId(id),
-                fired_at: support::now(),
-                quiet: false,
-                acknowledged: false,
-            }],
-        )));
+        add(
+            &s,
+            &format!("Muscat again {i}"),
+            "diplomacy",
+            Some("muscat"),
+            false,
+        );
+        s.look();
     }
     let bells = s.effects.iter().filter(|e| **e == Effect::Bell).count();
     assert_eq!(bells, 1, "{:?}", s.effects);

@@ -102,7 +102,7 @@ fn long_item() -> StoredItem {
     }
 }
 
-fn detail(size: (u16, u16)) -> State {
+fn detail(size: (u16, u16)) -> support::Fixture {
     let mut s = support::state(size);
     s.update(Action::Jump(4));
     s.update(Action::Open);
@@ -219,9 +219,9 @@ fn mixed_direction_fields_stay_apart() {
 
     // The strip: time, alert name and source each in a field of their own.
     let mut s = support::state((80, 24));
-    s.alerts[0].row.alert = "enrichment".into();
-    s.alerts[0].row.title = "إيران ترفع تخصيب اليورانيوم".into();
-    s.alerts[0].row.source = "وكالة الأنباء الإيرانية".into();
+    s.strip[0].row.alert = "enrichment".into();
+    s.strip[0].row.title = "إيران ترفع تخصيب اليورانيوم".into();
+    s.strip[0].row.source = "وكالة الأنباء الإيرانية".into();
     let buf = render(&s);
     let strip = lines(&buf)[22].clone();
     let want = format!(" ⚑ 11:55 {}  {}  ", v("تخصيب"), v("الإيرانية"));

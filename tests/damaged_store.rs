@@ -173,12 +173,26 @@ fn one_bad_row_is_skipped_and_named() {
     assert!(export.status.success());
     assert_eq!(String::from_utf8_lossy(&export.stdout).lines().count(), 6);
 
-    // The dashboard's first page, as the dashboard loads it.
+    // A first page, as the dashboard's query worker reads it (every item).
     let store = marsad::store::Store::open(&dir.path().join("s.db")).unwrap();
-    let (rows, _more, skipped) = marsad::app::load::first_page(&store).unwrap();
-    assert_eq!(rows.len(), 6);
+    let reader = store.reader().unwrap();
+    let reply = marsad::app::search::answer(
+        &reader,
+        marsad::app::search::Request::First {
+            epoch: 1,
+            queries: vec![marsad::store::ItemQuery::default()],
+            limit: 50,
+            typed: false,
+        },
+    )
+    .unwrap();
+    let marsad::app::search::Reply::First { pages, .. } = reply else {
+        panic!("{reply:?}");
+    };
+    assert_eq!(pages[0].len(), 6);
+    let skipped = reader.take_skipped();
     assert_eq!(skipped.len(), 1);
-    let status = marsad::app::load::skipped_status(&skipped).unwrap();
+    let status = marsad::app::search::skipped_status(&skipped).unwrap();
     assert!(status.contains("item 1 cannot be read"), "{status}");
 }
 

@@ -8,12 +8,10 @@
 
 mod support;
 
-use marsad::app::state::Init;
-use marsad::app::{Action, Keymap, State};
+use marsad::app::{Action, State};
 use marsad::config::Config;
 use marsad::store::DashRow;
 use marsad::text::bidi::{self, Display};
-use marsad::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -84,24 +82,8 @@ fn items() -> Vec<DashRow> {
     out
 }
 
-fn state(w: u16, h: u16) -> State {
-    let mut s = State::new(
-        &Config::builtin(),
-        Init {
-            rows: items(),
-            alerts: support::alerts(),
-            feeds: support::feeds(),
-            now: support::now(),
-            display: Display::App,
-            polling: true,
-            loading: false,
-            keymap: Keymap::default(),
-            theme: Theme::default(),
-            size: (w, h),
-        },
-    );
-    s.zone = marsad::zone::Zone::Utc;
-    s
+fn state(w: u16, h: u16) -> support::Fixture {
+    support::Fixture::new((w, h), items(), Vec::new(), support::feeds())
 }
 
 fn render(s: &State) -> Buffer {
@@ -198,7 +180,7 @@ fn zoomed_rows_show_their_headlines() {
         let buf = render(&s);
         let body = marsad::ui::layout::body(buf.area);
         let n = check("zoom", &buf, &[body], min);
-        let items = s.panes[2].items.len();
+        let items = s.panes[2].items().count();
         assert_eq!(n, (body.height as usize - 1).min(items), "zoom at {w}x{h}");
     }
 }
@@ -207,10 +189,21 @@ fn zoomed_rows_show_their_headlines() {
 fn river_rows_show_their_headlines_items_with_no_topic_included() {
     for (w, h, min) in SIZES {
         let s = state(w, h);
-        let rows: Vec<&marsad::app::items::Item> = (0..s.items.len() as u32)
-            .rev()
-            .filter_map(|i| s.items.get(i))
+        // The river's query: every item, newest first, from the store.
+        let page = s
+            .reader
+            .page(
+                &marsad::store::ItemQuery::default(),
+                None,
+                marsad::store::Toward::Older,
+                1000,
+            )
+            .unwrap();
+        let items: Vec<marsad::app::items::Item> = page
+            .into_iter()
+            .map(|r| s.taxonomy.item_from_row(r))
             .collect();
+        let rows: Vec<&marsad::app::items::Item> = items.iter().collect();
         let body = marsad::ui::layout::body(Rect::new(0, 0, w, h));
         let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
         let river = marsad::ui::river::River {

@@ -6,11 +6,8 @@
 
 mod support;
 
-use marsad::app::state::{Init, View};
-use marsad::app::{Keymap, State};
-use marsad::config::Config;
-use marsad::text::bidi::Display;
-use marsad::ui::theme::Theme;
+use marsad::app::state::View;
+use marsad::app::{Action, State};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -23,7 +20,7 @@ fn forbidden(c: char) -> bool {
         || marsad::text::sanitize::is_invisible(c)
 }
 
-fn hostile_state() -> State {
+fn hostile_state() -> support::Fixture {
     let mut s = support::state((120, 40));
     for f in &mut s.feeds {
         f.name.insert_str(0, HOSTILE);
@@ -32,7 +29,7 @@ fn hostile_state() -> State {
     s
 }
 
-fn hostile_rows_state() -> State {
+fn hostile_rows_state() -> support::Fixture {
     let mut rows = support::rows();
     for r in &mut rows {
         r.title.insert_str(0, HOSTILE);
@@ -44,21 +41,7 @@ fn hostile_rows_state() -> State {
         a.title.insert_str(0, HOSTILE);
         a.source.insert_str(0, HOSTILE);
     }
-    State::new(
-        &Config::builtin(),
-        Init {
-            rows,
-            alerts,
-            feeds: support::feeds(),
-            now: support::now(),
-            display: Display::App,
-            polling: true,
-            loading: false,
-            keymap: Keymap::default(),
-            theme: Theme::default(),
-            size: (120, 40),
-        },
-    )
+    support::Fixture::new((120, 40), rows, alerts, support::feeds())
 }
 
 fn assert_drawn_clean(what: &str, s: &State) {
@@ -92,7 +75,12 @@ fn every_view_draws_titles_and_sources_clean() {
         View::Help,
     ] {
         let mut s = hostile_rows_state();
-        s.view = view;
+        if view == View::Alerts {
+            s.update(Action::Alerts);
+            assert!(!s.alerts.rows.is_empty(), "the alerts are listed");
+        } else {
+            s.view = view;
+        }
         assert_drawn_clean(&format!("{view:?}"), &s);
     }
 }

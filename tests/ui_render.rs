@@ -79,49 +79,48 @@ fn detail_item() -> StoredItem {
     }
 }
 
-fn views(size: (u16, u16)) -> Vec<(&'static str, State)> {
+fn views(size: (u16, u16)) -> Vec<(&'static str, support::Fixture)> {
     let mut out = Vec::new();
-    let s = support::state(size);
-    out.push(("grid", s.clone()));
+    out.push(("grid", support::state(size)));
 
-    let mut z = s.clone();
+    let mut z = support::state(size);
     z.update(Action::Jump(4));
     z.update(Action::Zoom);
     out.push(("zoom", z));
 
-    let mut d = s.clone();
+    let mut d = support::state(size);
     d.update(Action::Jump(0));
     d.update(Action::Down);
     d.update(Action::Open);
     d.update(Action::Loaded(Box::new(detail_item())));
     out.push(("detail", d));
 
-    let mut a = s.clone();
+    let mut a = support::state(size);
     a.update(Action::Alerts);
     out.push(("alerts", a));
 
-    let mut f = s.clone();
+    let mut f = support::state(size);
     f.update(Action::Feeds);
     out.push(("feeds", f));
 
-    let mut h = s.clone();
+    let mut h = support::state(size);
     h.update(Action::Help);
     out.push(("help", h));
 
-    let mut p = s.clone();
+    let mut p = support::state(size);
     p.update(Action::PickTopics);
     p.update(Action::Down);
     p.update(Action::MarkRead);
     out.push(("topic_picker", p));
 
-    let mut q = s.clone();
+    let mut q = support::state(size);
     q.update(Action::Search);
     for c in "هجوم".chars() {
         q.update(Action::Type(c));
     }
     out.push(("search_typing", q));
 
-    let mut t = s.clone();
+    let mut t = support::state(size);
     t.update(Action::ToggleBidi);
     out.push(("grid_bidi_terminal", t));
     out

@@ -1,14 +1,11 @@
-//! A synthetic store of many items for the dashboard's benchmarks: Arabic and
-//! English titles, topics, parties and a few alerts, written with `Store::ingest`.
-//! The file is kept under `target/` and reused while it holds the right count.
+//! Synthetic items for store tests: Arabic and English titles, topics,
+//! parties and a few alerts, a minute apart (the benchmark's realistic stores
+//! are made by `corpus.rs`).
 
 #![allow(dead_code, clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-
 use chrono::{Duration, TimeZone, Utc};
 use marsad::model::{Classification, Evidence, Field, Label, NewItem};
-use marsad::store::{AlertPolicy, FeedRef, IngestBatch, Store};
 
 const AR: &[&str] = &[
     "إيران",
@@ -132,36 +129,4 @@ pub fn item(i: usize) -> NewItem {
         fetched: when,
         labels,
     }
-}
-
-/// A store of `n` items at `target/bench-dashboard-{n}.db`, made once.
-pub fn store(n: usize) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-dashboard-{n}.db"));
-    if path.exists() {
-        let store = Store::open(&path).unwrap();
-        if store.reader().unwrap().count().unwrap() == n as i64 {
-            return path;
-        }
-        drop(store);
-        let _ = std::fs::remove_file(&path);
-    }
-    let store = Store::open(&path).unwrap();
-    let mut pending = Vec::new();
-    for chunk in (0..n).collect::<Vec<_>>().chunks(2000) {
-        let feed = FeedRef {
-            name: "bench".into(),
-            url: "https://example.org/feed.xml".into(),
-        };
-        pending.push(store.ingest(IngestBatch {
-            feed,
-            items: chunk.iter().map(|i| item(*i)).collect(),
-            fetch: None,
-            alerts: AlertPolicy::Quiet,
-            keep_items: false,
-        }));
-    }
-    for p in pending {
-        p.wait().unwrap();
-    }
-    path
 }

@@ -51,7 +51,10 @@ pub enum Action {
     Tick(DateTime<Utc>),
     Polled(Box<PollOutcome>),
     Loaded(Box<StoredItem>),
-    Backfill(Vec<super::items::Item>, bool),
+    /// The store's answer to a query the state asked for.
+    Reply(Box<super::search::Reply>),
+    /// What the store's watcher saw change (any process's writes).
+    Changed(Box<super::live::Changes>),
     Stored(Result<String, String>),
     /// Something the user should read in the footer (what opening a link did).
     Notice(String),
@@ -93,4 +96,8 @@ pub enum Effect {
     Command(crate::alert::CommandRun),
     /// The bidi display mode changed (the terminal may need telling).
     Bidi(crate::text::bidi::Display),
+    /// Ask the store (the answer comes back as `Reply`).
+    Query(super::search::Request),
+    /// Tell the store's watcher to look now (something was just written).
+    Nudge,
 }

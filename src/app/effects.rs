@@ -1,6 +1,7 @@
 //! The effects of the real dashboard: store writes and reads in spawned tasks
-//! whose results come back as events, links opened without a shell or copied
-//! through the terminal, the bell.
+//! whose results come back as events, queries handed to the query worker, the
+//! store's watcher nudged, links opened without a shell or copied through the
+//! terminal, the bell.
 
 use std::io::Write;
 
@@ -17,6 +18,9 @@ pub type RefreshNow = Box<dyn Fn() + Send>;
 pub struct Live {
     pub store: Store,
     pub events: mpsc::Sender<Event>,
+    pub queries: super::search::Queries,
+    /// Wakes the store's watcher.
+    pub nudge: std::sync::mpsc::Sender<()>,
     pub refresh: Option<RefreshNow>,
     /// The terminal obeys `ESC[8l`/`ESC[8h` (VTE).
     pub bdsm: bool,
@@ -125,6 +129,10 @@ impl Effects for Live {
                         let _ = tx.blocking_send(Event::Stored(Err(msg)));
                     }
                 });
+            }
+            Effect::Query(q) => self.queries.ask(q),
+            Effect::Nudge => {
+                let _ = self.nudge.send(());
             }
             Effect::Bidi(d) => {
                 if self.bdsm {

@@ -1,6 +1,7 @@
 //! Everything that comes into the app, as owned data over one channel: terminal
-//! input, the clock, the collector's poll outcomes, and the results of store
-//! work the app asked for.
+//! input, the clock, the collector's poll outcomes, the store's answers to
+//! what the app asked, what the store's watcher saw change, and the results
+//! of store writes.
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
@@ -17,14 +18,10 @@ pub enum Event {
     Tick(DateTime<Utc>),
     /// The collector finished polling a feed.
     Polled(Box<PollOutcome>),
-    /// A page of older items loaded in the background; `true` on the last one.
-    /// The permit, dropped once the page is taken, lets the loader read the
-    /// next: pages never pile up in the channel.
-    Backfill(
-        Vec<super::items::Item>,
-        bool,
-        Option<tokio::sync::OwnedSemaphorePermit>,
-    ),
+    /// The store's answer to a query the app asked for.
+    Reply(Box<super::search::Reply>),
+    /// What the store's watcher saw change.
+    Changed(Box<super::live::Changes>),
     /// An item's full record, asked for by the detail view.
     Loaded(Box<StoredItem>),
     /// A store write the app asked for finished; `Err` carries its one-line cause.

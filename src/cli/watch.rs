@@ -12,7 +12,7 @@ use crate::app::effects::{Live, RefreshNow};
 use crate::app::state::Init;
 use crate::app::{Event, Keymap, State};
 use crate::config::Config;
-use crate::store::{FeedState, Store};
+use crate::store::Store;
 use crate::text::bidi;
 use crate::ui::theme::Theme;
 
@@ -85,76 +85,70 @@ pub async fn start_collector(
     Ok((refresh, collecting))
 }
 
-/// Loads the store and runs the dashboard in the terminal.
+/// Loads the store and runs the dashboard in the terminal. The panes' first
+/// pages, counts and alerts are read before the first frame; from then on a
+/// query worker answers what the panes ask, and a watcher sends what any
+/// process writes to the store.
 pub async fn dashboard(config: Config, store: Store, keymap: Keymap) -> anyhow::Result<()> {
+    // Feed health covers the configured feeds, in config order: not the
+    // seeds, not feeds since removed from the config.
+    let configured: crate::app::live::Configured = config
+        .feeds
+        .iter()
+        .map(|f| (f.name.clone(), f.url.to_string()))
+        .collect();
+    let decision = bidi::decide(config.settings.bidi, |k| std::env::var(k).ok());
+    let size = crossterm::terminal::size().unwrap_or((80, 24));
+    let mut state = State::new(
+        &config,
+        Init {
+            feeds: Vec::new(),
+            now: chrono::Utc::now(),
+            display: decision.display.with_shaping(config.settings.shape),
+            polling: true,
+            keymap,
+            theme: Theme::from_env(std::env::var("NO_COLOR").ok()),
+            size,
+        },
+    );
     let reader_store = store.clone();
-    // Feed health covers the configured feeds: not the seeds, not feeds since
-    // removed from the config.
-    let configured: Vec<String> = config.feeds.iter().map(|f| f.name.clone()).collect();
-    let urls: Vec<String> = config.feeds.iter().map(|f| f.url.to_string()).collect();
-    let (rows, more, alerts, feeds, max_id, skipped) = tokio::task::spawn_blocking(move || {
-        let (rows, more, mut skipped) = crate::app::load::first_page(&reader_store)?;
+    let feeds_of = configured.clone();
+    let (mut state, mark, feeds, after, skipped) = tokio::task::spawn_blocking(move || {
         let r = reader_store.reader()?;
-        let alerts = r.alerts(false, 500)?;
-        let stored = r.feeds()?;
-        // In config order; a feed not polled yet is listed as such.
-        let feeds: Vec<FeedState> = configured
-            .iter()
-            .zip(&urls)
-            .map(|(name, url)| {
-                stored
-                    .iter()
-                    .find(|f| &f.name == name)
-                    .cloned()
-                    .unwrap_or_else(|| FeedState::unpolled(name, url))
-            })
-            .collect();
-        skipped.extend(r.take_skipped());
-        anyhow::Ok((rows, more, alerts, feeds, r.max_item_id()?, skipped))
+        // Seen before the first pages are read: what comes after is news.
+        let mark = crate::app::live::Mark::now(&r)?;
+        let feeds = crate::app::live::feed_health(&r, &feeds_of)?;
+        let (after, skipped) = crate::app::search::settle(&mut state, &r)?;
+        anyhow::Ok((state, mark, feeds, after, skipped))
     })
     .await
     .context("the store loader stopped")?
     .context("cannot load the store")?;
+    state.feeds = feeds.into_iter().map(Into::into).collect();
+    state.effects.extend(after);
 
     let (tx, mut rx) = mpsc::channel::<Event>(4096);
-    if let Some(msg) = crate::app::load::skipped_status(&skipped) {
+    if let Some(msg) = skipped {
         let _ = tx.try_send(Event::Stored(Err(msg)));
     }
     let cancel = CancellationToken::new();
     crate::tui::spawn_signals(tx.clone(), cancel.clone());
+    let queries = crate::app::search::Queries::spawn(&store, tx.clone())?;
+    let nudge = crate::app::live::spawn(&store, mark, configured, tx.clone())?;
     let (refresh, collecting) =
         start_collector(&config, &store, tx.clone(), cancel.clone()).await?;
-    let refresh = Some(refresh);
-    let decision = bidi::decide(config.settings.bidi, |k| std::env::var(k).ok());
     let mut terminal = crate::tui::enter(decision.disable_terminal_bidi)?;
-    let size = terminal.size().unwrap_or_default();
-    let mut state = State::new(
-        &config,
-        Init {
-            rows,
-            alerts,
-            feeds,
-            now: chrono::Utc::now(),
-            display: decision.display.with_shaping(config.settings.shape),
-            polling: refresh.is_some(),
-            loading: more.is_some(),
-            keymap,
-            theme: Theme::from_env(std::env::var("NO_COLOR").ok()),
-            size: (size.width, size.height),
-        },
-    );
-    state
-        .items
-        .reserve_total(usize::try_from(max_id).unwrap_or(0));
-    if let Some(below) = more {
-        crate::app::load::spawn_backfill(store.clone(), state.taxonomy.clone(), below, tx.clone());
+    if let Ok(size) = terminal.size() {
+        state.size = (size.width, size.height);
     }
     crate::tui::spawn_input(tx.clone(), cancel.clone());
     crate::tui::spawn_clock(tx.clone(), cancel.clone());
     let mut effects = Live {
         store,
         events: tx,
-        refresh,
+        queries,
+        nudge,
+        refresh: Some(refresh),
         bdsm: decision.disable_terminal_bidi,
         browser: std::env::var("BROWSER").ok(),
     };

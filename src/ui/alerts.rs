@@ -87,7 +87,7 @@ pub fn draw_strip(buf: &mut Buffer, area: Rect, s: &State) {
         return;
     }
     let open: Vec<&AlertEntry> = s
-        .alerts
+        .strip
         .iter()
         .filter(|a| !a.row.acknowledged && !a.row.quiet)
         .take(area.height as usize)
@@ -115,26 +115,24 @@ pub fn draw_list(buf: &mut Buffer, area: Rect, s: &State) {
         .title(format!(" alerts · {} open ", s.open_alerts()));
     let inner = block.inner(area);
     block.render(area, buf);
-    if s.alerts.is_empty() {
+    if s.alerts.rows.is_empty() {
         buf.set_stringn(
             inner.x,
             inner.y,
-            " no alert has fired",
+            if s.alerts.loaded {
+                " no alert has fired"
+            } else {
+                " loading…"
+            },
             inner.width as usize,
             s.theme.dim(),
         );
         return;
     }
     let rows = inner.height as usize;
-    let offset = s.alert_cursor.saturating_sub(rows.saturating_sub(1));
-    for (i, a) in s.alerts.iter().enumerate().skip(offset).take(rows) {
-        line(
-            buf,
-            inner,
-            inner.y + (i - offset) as u16,
-            s,
-            a,
-            i == s.alert_cursor,
-        );
+    let cursor = s.alerts.selected_pos();
+    let offset = cursor.saturating_sub(rows.saturating_sub(1));
+    for (i, a) in s.alerts.rows.iter().enumerate().skip(offset).take(rows) {
+        line(buf, inner, inner.y + (i - offset) as u16, s, a, i == cursor);
     }
 }

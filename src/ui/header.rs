@@ -45,9 +45,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, s: &State) {
     } else {
         ("no alerts".into(), t.dim())
     });
-    if s.loading {
+    if s.searching {
         parts.push(sep());
-        parts.push((format!("loading older items… {}", s.items.len()), t.dim()));
+        parts.push(("searching…".into(), t.dim()));
     }
     let f = &s.filter;
     let mut filters = Vec::new();

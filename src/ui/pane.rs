@@ -19,9 +19,9 @@ use crate::app::items::{Item, PaneKind};
 use crate::text::bidi;
 
 /// The pane's name: English and Arabic, the Arabic put in display order.
-pub fn name(s: &State, kind: PaneKind) -> String {
+pub fn name(s: &State, kind: &PaneKind) -> String {
     match kind {
-        PaneKind::Topic(t) => match s.topics.get(t) {
+        PaneKind::Topic(t) => match s.topics.get(*t) {
             Some(t) => match &t.name_ar {
                 Some(ar) => format!("{} · {}", t.name, bidi::visual_string(ar, s.display)),
                 None => t.name.clone(),
@@ -29,6 +29,8 @@ pub fn name(s: &State, kind: PaneKind) -> String {
             None => "?".into(),
         },
         PaneKind::Other => format!("Other · {}", bidi::visual_string("أخرى", s.display)),
+        PaneKind::River => format!("All · {}", bidi::visual_string("الكل", s.display)),
+        PaneKind::Feed(name) => bidi::visual_string(name, s.display),
     }
 }
 
@@ -42,10 +44,10 @@ fn visible_topics(s: &State) -> u64 {
 }
 
 /// Whether `item`, in the pane of `kind`, is shown in full in an earlier pane.
-pub fn is_echo(item: &Item, kind: PaneKind, visible: u64) -> bool {
+pub fn is_echo(item: &Item, kind: &PaneKind, visible: u64) -> bool {
     match kind {
-        PaneKind::Topic(t) => (item.topics & visible).trailing_zeros() as usize != t,
-        PaneKind::Other => false,
+        PaneKind::Topic(t) => (item.topics & visible).trailing_zeros() as usize != *t,
+        PaneKind::Other | PaneKind::River | PaneKind::Feed(_) => false,
     }
 }
 
@@ -122,13 +124,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, s: &State, p: usize, zoomed: bool) {
     let lines = area.height.saturating_sub(1) as usize;
     let sel = s.selected_pos(p);
     let offset = sel.saturating_sub(lines.saturating_sub(1));
-    let items: Vec<&Item> = pane
-        .items
-        .iter()
-        .skip(offset)
-        .take(lines)
-        .filter_map(|i| s.items.get(*i))
-        .collect();
+    let items: Vec<&Item> = pane.items().skip(offset).take(lines).collect();
     // Badges every row shares go to the title (with two rows or more).
     let common = if items.len() >= 2 {
         items.iter().fold(u64::MAX, |acc, it| acc & it.parties)
@@ -152,10 +148,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, s: &State, p: usize, zoomed: bool) {
         (&items, &badges),
         (if zoomed { 24 } else { 16 }, 0),
         focused.then(|| sel - offset),
-        |it| !zoomed && is_echo(it, pane.kind, visible),
+        |it| !zoomed && is_echo(it, &pane.kind, visible),
     );
-    if pane.items.is_empty() {
-        buf.set_stringn(list.x, list.y, " nothing yet", list.width as usize, t.dim());
+    if pane.window.rows.is_empty() {
+        let what = if pane.window.loaded {
+            " nothing yet"
+        } else {
+            " loading…"
+        };
+        buf.set_stringn(list.x, list.y, what, list.width as usize, t.dim());
     }
     title(buf, area, s, p, common);
 }
@@ -216,17 +217,26 @@ fn title(buf: &mut Buffer, area: Rect, s: &State, p: usize, common: u64) {
         }
     }
     // The left: number, name, then counts (the position in the focused pane).
-    let total = pane.items.len();
-    let count = if focused && total > 0 {
-        format!("  {}/{total}", s.selected_pos(p) + 1)
+    // Counts come from the store: "…" until they do, "10000+" past the
+    // cap of a count under filters.
+    let (total, unread) = match pane.count {
+        Some(c) => {
+            let plus = if c.capped { "+" } else { "" };
+            (format!("{}{plus}", c.items), format!("{}{plus}", c.unread))
+        }
+        None => ("…".to_string(), "…".to_string()),
+    };
+    let count = if focused && !pane.window.rows.is_empty() {
+        let at = pane.window.above + s.selected_pos(p) + 1;
+        format!("  {at}/{total}")
     } else {
         format!("  {total}")
     };
     let parts = [
         (format!(" {} ", p + 1), t.dim()),
-        (name(s, pane.kind), t.title(focused)),
+        (name(s, &pane.kind), t.title(focused)),
         (count, t.base()),
-        (format!(" ●{}", pane.unread), t.unread()),
+        (format!(" ●{unread}"), t.unread()),
         (format!(" +{} ", pane.fresh), t.ok()),
     ];
     let mut x = area.x + 1;

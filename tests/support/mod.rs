@@ -1,5 +1,6 @@
 //! A fixed dashboard state for rendering and state tests: the shipped watch,
-//! a dozen items in Arabic and English with known times, an alert, two feeds.
+//! a dozen items in Arabic and English with known times, an alert, two feeds,
+//! in a real store the state reads through the same queries as the dashboard.
 
 #![allow(dead_code, clippy::unwrap_used)]
 
@@ -206,24 +207,227 @@ pub fn feeds() -> Vec<FeedState> {
     ]
 }
 
-pub fn state(size: (u16, u16)) -> State {
-    let mut s = State::new(
-        &Config::builtin(),
-        Init {
-            rows: rows(),
-            alerts: alerts(),
-            feeds: feeds(),
-            now: now(),
-            display: Display::App,
-            polling: true,
-            loading: false,
-            keymap: Keymap::default(),
-            theme: Theme::default(),
-            size,
+/// A dashboard state over a real store in a temp dir, holding `rows` (with
+/// their ids: ids in between are tombstones), `alerts` (the only fired alerts,
+/// as given) and `feeds`. It derefs to its state; its `update` answers every
+/// query the state asks at once, as the query worker would, so the state is
+/// always settled; the other effects stay in `effects`.
+pub struct Fixture {
+    pub state: State,
+    pub store: marsad::store::Store,
+    pub reader: marsad::store::Reader,
+    /// What the store's watcher has seen.
+    pub mark: marsad::app::live::Mark,
+    pub dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for Fixture {
+    type Target = State;
+    fn deref(&self) -> &State {
+        &self.state
+    }
+}
+
+impl std::ops::DerefMut for Fixture {
+    fn deref_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
+/// A stored-to-be item made of a fixture row.
+pub fn new_item(r: &DashRow) -> marsad::model::NewItem {
+    use marsad::model::{Classification, Label, NewItem};
+    let label = |id: &String| Label {
+        id: id.clone().into(),
+        evidence: Vec::new(),
+    };
+    let arabic = r
+        .title
+        .chars()
+        .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+    NewItem {
+        guid: Some(format!("fixture-{}", r.id)),
+        link: r.link.clone(),
+        source: r.source.clone(),
+        title: r.title.clone(),
+        text: format!("{} — body of item {}", r.title, r.id),
+        published: Some(r.when),
+        date_is_fetch_time: false,
+        fetched: r.when,
+        labels: Classification {
+            lang: if arabic { "ar" } else { "en" }.into(),
+            topics: r.topics.iter().map(label).collect(),
+            parties: r.parties.iter().map(label).collect(),
+            alerts: r
+                .alerts
+                .iter()
+                .map(|a| Label {
+                    id: a.clone().into(),
+                    evidence: r.alert_evidence.clone(),
+                })
+                .collect(),
         },
-    );
-    // Times in UTC whatever the machine's zone.
-    s.zone = marsad::zone::Zone::Utc;
-    s.zone_home = marsad::zone::Zone::Utc;
-    s
+        keys: None,
+    }
+}
+
+/// Stores `rows` in `store` with their own ids (in id order; the ids
+/// between are filled with items deleted at once), read marks as given.
+pub fn store_rows(store: &marsad::store::Store, rows: &[DashRow]) {
+    use marsad::store::{AlertPolicy, FeedRef, IngestBatch};
+    let mut rows: Vec<&DashRow> = rows.iter().collect();
+    rows.sort_by_key(|r| r.id);
+    let next = store.reader().unwrap().max_item_id().unwrap() + 1;
+    let mut fillers = Vec::new();
+    let mut id = next;
+    for r in rows {
+        while id < r.id.0 {
+            let mut filler = DashRow {
+                id: ItemId(id),
+                ..r.clone()
+            };
+            filler.title = format!("filler {id}");
+            filler.link = None;
+            let report = store
+                .ingest(IngestBatch {
+                    feed: FeedRef {
+                        name: "fillers".into(),
+                        url: "https://fillers.example/".into(),
+                    },
+                    items: vec![new_item(&filler)],
+                    fetch: None,
+                    alerts: AlertPolicy::Quiet,
+                    keep_items: false,
+                })
+                .wait()
+                .unwrap();
+            assert_eq!(report.added, 1);
+            fillers.push(ItemId(id));
+            id += 1;
+        }
+        let report = store
+            .ingest(IngestBatch {
+                feed: FeedRef {
+                    name: r.feed.clone(),
+                    url: format!("https://{}.example/rss", r.feed.len()),
+                },
+                items: vec![new_item(r)],
+                fetch: None,
+                alerts: AlertPolicy::Quiet,
+                keep_items: false,
+            })
+            .wait()
+            .unwrap();
+        assert_eq!(report.added, 1, "item {} stored", r.id);
+        if r.read {
+            store.mark_read(vec![r.id], true).wait().unwrap();
+        }
+        id += 1;
+    }
+    if !fillers.is_empty() {
+        store.delete(fillers).wait().unwrap();
+    }
+}
+
+/// Makes `alerts` the store's fired alerts, as given.
+pub fn set_alerts(path: &std::path::Path, alerts: &[AlertRow]) {
+    let c = rusqlite::Connection::open(path).unwrap();
+    c.execute("DELETE FROM alerts_fired", []).unwrap();
+    for a in alerts {
+        c.execute(
+            "INSERT INTO alerts_fired (item_id, alert, fired_at, quiet, acknowledged) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![a.item.0, a.alert, a.fired_at.timestamp_millis(), a.quiet, a.acknowledged],
+        )
+        .unwrap();
+    }
+}
+
+impl Fixture {
+    pub fn new(
+        size: (u16, u16),
+        rows: Vec<DashRow>,
+        alerts: Vec<AlertRow>,
+        feeds: Vec<FeedState>,
+    ) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        let store = marsad::store::Store::open(&path).unwrap();
+        store_rows(&store, &rows);
+        set_alerts(&path, &alerts);
+        let reader = store.reader().unwrap();
+        let mark = marsad::app::live::Mark::now(&reader).unwrap();
+        let mut state = State::new(
+            &Config::builtin(),
+            Init {
+                feeds,
+                now: now(),
+                display: Display::App,
+                polling: true,
+                keymap: Keymap::default(),
+                theme: Theme::default(),
+                size,
+            },
+        );
+        // Times in UTC whatever the machine's zone.
+        state.zone = marsad::zone::Zone::Utc;
+        state.zone_home = marsad::zone::Zone::Utc;
+        let mut f = Fixture {
+            state,
+            store,
+            reader,
+            mark,
+            dir,
+        };
+        f.settle();
+        f.dirty = true;
+        f
+    }
+
+    /// Answers the queries the state asked.
+    pub fn settle(&mut self) {
+        let (other, _) = marsad::app::search::settle(&mut self.state, &self.reader).unwrap();
+        self.state.effects = other;
+    }
+
+    /// An action, then every query it made the state ask answered.
+    pub fn update(&mut self, action: marsad::app::Action) {
+        self.state.update(action);
+        self.settle();
+    }
+
+    /// What the store's watcher would send now, given to the state.
+    pub fn look(&mut self) -> bool {
+        let configured: marsad::app::live::Configured = Vec::new();
+        match marsad::app::live::changes(&self.reader, self.mark, &configured).unwrap() {
+            Some((c, m)) => {
+                self.mark = m;
+                self.update(marsad::app::Action::Changed(Box::new(c)));
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn path(&self) -> std::path::PathBuf {
+        self.dir.path().join("store.db")
+    }
+}
+
+/// The screen drawn for `s`, a line a row.
+pub fn render_text(s: &State) -> String {
+    let area = ratatui::layout::Rect::new(0, 0, s.size.0, s.size.1);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    marsad::ui::render(area, &mut buf, s);
+    (0..area.height)
+        .map(|y| {
+            (0..area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn state(size: (u16, u16)) -> Fixture {
+    Fixture::new(size, rows(), alerts(), feeds())
 }
