@@ -26,8 +26,18 @@ fn config(dir: &Path, feeds: &str) -> std::path::PathBuf {
     path
 }
 
+/// Counts the terminal bells rung.
+#[derive(Default)]
+struct Bells(usize);
+
+impl vt100::Callbacks for Bells {
+    fn audible_bell(&mut self, _: &mut vt100::Screen) {
+        self.0 += 1;
+    }
+}
+
 struct Session {
-    parser: vt100::Parser,
+    parser: vt100::Parser<Bells>,
     output: mpsc::Receiver<Vec<u8>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
@@ -87,12 +97,25 @@ impl Session {
             }
         });
         Session {
-            parser: vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0),
+            parser: vt100::Parser::new_with_callbacks(
+                rows.try_into().unwrap(),
+                cols.try_into().unwrap(),
+                0,
+                Bells::default(),
+            ),
             output,
             writer,
             child,
             _dir: dir,
         }
+    }
+
+    fn dir(&self) -> &Path {
+        self._dir.path()
+    }
+
+    fn bells(&self) -> usize {
+        self.parser.callbacks().0
     }
 
     fn screen(&self) -> String {
@@ -240,4 +263,58 @@ fn a_new_item_with_muscat_raises_an_alert() {
     });
     s.send("q");
     s.wait_exit();
+}
+
+/// A collector in another process (`marsad fetch --once`, as from cron)
+/// stores an item that fires an alert while a dashboard that polls no feed
+/// is open: the item shows in its pane and the alert in the strip, and the
+/// bell rings, with no key pressed.
+#[test]
+fn what_another_process_stores_shows_and_rings_without_a_key() {
+    let (addr, _server) = serve_feed();
+    let mut s = Session::start(120, 30, "");
+    s.wait_for("the panes", |sc| sc.contents().contains("1 Nuclear"));
+    let title = "Iran and US envoys meet in Muscat";
+    assert!(!s.screen().contains(title));
+    let bells = s.bells();
+    let collector = s.dir().join("collector");
+    std::fs::create_dir_all(&collector).unwrap();
+    let fetch = config(
+        &collector,
+        &format!("\n[[feed]]\nname = \"Loopback\"\nurl = \"http://{addr}/feed.xml\"\n"),
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marsad"))
+        .args(["fetch", "--once", "--config"])
+        .arg(&fetch)
+        .arg("--store")
+        .arg(s.dir().join("store.db"))
+        .env("HOME", s.dir())
+        .env("XDG_DATA_HOME", s.dir().join("XDG_DATA_HOME"))
+        .env("XDG_STATE_HOME", s.dir().join("XDG_STATE_HOME"))
+        .env("XDG_CONFIG_HOME", s.dir().join("XDG_CONFIG_HOME"))
+        .env_remove("MARSAD_CONFIG")
+        .env_remove("MARSAD_STORE")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stored = Instant::now();
+    // In the Nuclear pane (a row with the fetched item's title) and in the
+    // strip (the ⚑ line), and the bell.
+    s.wait_for("the item in its pane and the strip", |sc| {
+        let c = sc.contents();
+        c.matches(title).count() >= 2 && c.contains("⚑")
+    });
+    while s.bells() == bells {
+        let left = DEADLINE.saturating_sub(stored.elapsed());
+        match s.output.recv_timeout(left) {
+            Ok(bytes) => s.parser.process(&bytes),
+            Err(_) => panic!("no bell; screen:\n{}", s.screen()),
+        }
+    }
+    eprintln!(
+        "shown and rung {:?} after the collector exited",
+        stored.elapsed()
+    );
+    s.send("q");
+    assert!(s.wait_exit().success());
 }
