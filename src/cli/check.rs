@@ -7,8 +7,9 @@ use std::process::ExitCode;
 
 use crate::classify::Classifier;
 use crate::config::Config;
+use crate::store::{Location, PgUrl};
 
-pub fn run(path: Option<&Path>, store: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub fn run(path: Option<&Path>, store: Option<&str>) -> anyhow::Result<ExitCode> {
     let config = match Config::load(path) {
         Ok(c) => c,
         Err(errors) => {
@@ -63,9 +64,38 @@ start from the shipped feeds.toml (`marsad check` without --config shows where i
         ids(config.alerts.iter().map(|a| a.id.as_str()).collect())
     )?;
     if let Some(store) = store {
-        return check_store(&mut out, store);
+        return match Location::parse(store) {
+            Ok(Location::Sqlite(path)) => check_store(&mut out, &path),
+            Ok(Location::Postgres(url)) => check_postgres(&mut out, &url),
+            Err(e) => {
+                eprintln!("marsad: --store: {e}");
+                Ok(ExitCode::from(2))
+            }
+        };
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the PostgreSQL database answers and holds a store this marsad
+/// knows (or none yet), without creating or migrating it.
+fn check_postgres(out: &mut impl std::io::Write, url: &PgUrl) -> anyhow::Result<ExitCode> {
+    match crate::store::postgres::check(url) {
+        Ok(0) => {
+            writeln!(
+                out,
+                "{url}: the database answers; it holds no marsad store yet"
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(v) => {
+            writeln!(out, "{url}: store ok (schema version {v})")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("marsad: the store {url}: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 /// `PRAGMA integrity_check` on the store, without creating or migrating it.

@@ -1,28 +1,27 @@
 //! What every command starts from: the active configuration, the classifier built
 //! from it, and the store (opened, migrated, and seeded on first use).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context as _;
 
 use crate::classify::Classifier;
 use crate::config::Config;
 use crate::pipeline::Pipeline;
-use crate::store::Store;
+use crate::store::{Location, Store};
 
 pub struct Context {
     pub config: Config,
-    pub store_path: PathBuf,
+    /// Where the store is; its `Display` never shows a password.
+    pub store: Location,
 }
 
 impl Context {
-    pub fn new(config: Option<&Path>, store: Option<&Path>) -> anyhow::Result<Context> {
+    /// `store` is `--store` or `$MARSAD_STORE`; it wins over `settings.store`.
+    pub fn new(config: Option<&Path>, store: Option<&str>) -> anyhow::Result<Context> {
         let config = Config::load(config).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let store_path = store
-            .map(Path::to_path_buf)
-            .or_else(|| config.settings.store.clone())
-            .unwrap_or_else(crate::paths::default_store);
-        Ok(Context { config, store_path })
+        let store = store_location(&config, store)?;
+        Ok(Context { config, store })
     }
 
     pub fn pipeline(&self) -> anyhow::Result<Pipeline> {
@@ -34,8 +33,7 @@ impl Context {
     /// Opens the store; an empty new store is given the seeds first when
     /// `settings.seeds` asks for them.
     pub fn open_store(&self) -> anyhow::Result<Store> {
-        let store = Store::open(&self.store_path)
-            .with_context(|| format!("cannot open the store {}", self.store_path.display()))?;
+        let store = self.open_store_bare()?;
         if self.config.settings.seeds && store.reader()?.count()? == 0 {
             let report = super::seed::import(self, &store, None)?;
             tracing::info!(new = report.0, "empty store seeded");
@@ -45,7 +43,29 @@ impl Context {
 
     /// Opens the store without seeding it.
     pub fn open_store_bare(&self) -> anyhow::Result<Store> {
-        Store::open(&self.store_path)
-            .with_context(|| format!("cannot open the store {}", self.store_path.display()))
+        match &self.store {
+            Location::Sqlite(path) => Store::open(path)
+                .with_context(|| format!("cannot open the store {}", path.display())),
+            Location::Postgres(url) => anyhow::bail!(
+                "cannot open the store {url}: this marsad cannot yet run its commands on a \
+                 PostgreSQL store (`marsad check --store {url}` checks the database); use a \
+                 SQLite file as --store"
+            ),
+        }
+    }
+}
+
+/// The store named by `--store`/`$MARSAD_STORE`, else `settings.store`, else
+/// the default file. A `postgres://` URL is a PostgreSQL store, never a file.
+pub fn store_location(config: &Config, store: Option<&str>) -> anyhow::Result<Location> {
+    if let Some(s) = store {
+        return Location::parse(s).map_err(|e| anyhow::anyhow!("--store: {e}"));
+    }
+    match &config.settings.store {
+        Some(path) => match path.to_str() {
+            Some(s) => Location::parse(s).map_err(|e| anyhow::anyhow!("settings.store: {e}")),
+            None => Ok(Location::Sqlite(path.clone())),
+        },
+        None => Ok(Location::Sqlite(crate::paths::default_store())),
     }
 }

@@ -281,12 +281,7 @@ pub fn summary(ctx: &Context) -> anyhow::Result<ExitCode> {
     let store = ctx.open_store()?;
     let s = store.reader()?.summary()?;
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "{} — store {}",
-        ctx.config.settings.watch,
-        ctx.store_path.display()
-    )?;
+    writeln!(out, "{} — store {}", ctx.config.settings.watch, ctx.store)?;
     writeln!(
         out,
         "  items {}  unread {}  feeds {}  open alerts {}",

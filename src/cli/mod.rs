@@ -39,9 +39,16 @@ pub struct Cli {
     /// The watch configuration [default: ./feeds.toml, then ~/.config/marsad/feeds.toml, then built in]
     #[arg(long, global = true, env = "MARSAD_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// The store (SQLite file) [default: settings.store, then ~/.local/share/marsad/marsad.db]
-    #[arg(long, global = true, env = "MARSAD_STORE", value_name = "FILE")]
-    pub store: Option<PathBuf>,
+    /// The store: a SQLite file, or a PostgreSQL database as postgres://user@host/db [default: settings.store, then ~/.local/share/marsad/marsad.db]
+    // The value may hold a password: help never shows what $MARSAD_STORE holds.
+    #[arg(
+        long,
+        global = true,
+        env = "MARSAD_STORE",
+        value_name = "STORE",
+        hide_env_values = true
+    )]
+    pub store: Option<String>,
     /// More detail in the log file (-v debug, -vv trace)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

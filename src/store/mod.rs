@@ -11,7 +11,9 @@ mod canon;
 mod health;
 mod known;
 mod labels;
+pub mod location;
 mod pages;
+pub mod postgres;
 mod query;
 mod read;
 mod reading;
@@ -30,6 +32,7 @@ use tokio::sync::oneshot;
 pub use canon::{ItemKeys, canonical_link, content_hash};
 pub use health::Damage;
 pub use known::ItemRef;
+pub use location::{Location, PgUrl};
 pub use query::{Count, Cursor, ItemQuery, Seen, Toward};
 pub use read::{AlertRow, DashRow, FeedState, Reader, Skipped, Summary};
 pub use reading::{FILTER_NAME_MAX, MARK_PAGE, SavedFilter};
@@ -40,6 +43,8 @@ pub use write::{AlertPolicy, FeedRef, FetchRecord, IngestBatch, IngestReport};
 pub enum StoreError {
     #[error("SQLite: {0}")]
     Sqlite(rusqlite::Error),
+    #[error("PostgreSQL: {0}")]
+    Postgres(postgres::PgError),
     /// The file is not a sound store (see `health`): every command refuses it.
     #[error("{0}")]
     Damaged(Damage),
@@ -73,6 +78,12 @@ impl From<rusqlite::Error> for StoreError {
         } else {
             StoreError::Sqlite(e)
         }
+    }
+}
+
+impl From<::postgres::Error> for StoreError {
+    fn from(e: ::postgres::Error) -> StoreError {
+        StoreError::Postgres(e.into())
     }
 }
 
