@@ -7,6 +7,7 @@
 //! open their own connections (`Store::reader`).
 
 mod aggregate;
+mod backend;
 mod canon;
 mod health;
 mod known;
@@ -29,6 +30,7 @@ use std::time::{Duration, Instant};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+pub use backend::Backend;
 pub use canon::{ItemKeys, canonical_link, content_hash};
 pub use health::Damage;
 pub use known::ItemRef;

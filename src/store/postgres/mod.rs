@@ -6,14 +6,20 @@
 //! writer and readers are threads of their own (or `spawn_blocking`), never
 //! async tasks, where its own runtime could not block.
 
+mod read;
 pub mod schema;
+mod write;
 
+use std::sync::Mutex;
 use std::time::Duration;
 
-use postgres::{Client, NoTls};
+use postgres::{Client, NoTls, Transaction};
 
-use super::StoreError;
 use super::location::PgUrl;
+use super::read::{AlertRow, FeedState};
+use super::write::{FeedRef, IngestBatch, IngestReport};
+use super::{ItemQuery, StoreError};
+use crate::model::{ItemId, StoredItem};
 
 /// What PostgreSQL said, with its SQLSTATE when the server said it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,4 +136,107 @@ pub fn check(url: &PgUrl) -> Result<i64, StoreError> {
         });
     }
     Ok(v)
+}
+
+/// How many times a write that failed only for another's sake (a deadlock
+/// between collectors bringing the same items in another order, a
+/// serialization failure) is run again.
+const RETRIES: usize = 8;
+
+/// A PostgreSQL store as one analyst (`user`) uses it: what fired and what
+/// was fetched is the team's; read marks and acknowledgements are theirs.
+/// One connection, used by one call at a time; a process wanting more
+/// opens more.
+pub struct PgStore {
+    url: PgUrl,
+    user: String,
+    client: Mutex<Client>,
+}
+
+impl PgStore {
+    /// Connects, migrating the schema first if it is older.
+    pub fn open(url: &PgUrl, user: &str) -> Result<PgStore, StoreError> {
+        Ok(PgStore {
+            url: url.clone(),
+            user: user.to_string(),
+            client: Mutex::new(open(url)?),
+        })
+    }
+
+    /// The store, redacted.
+    pub fn url(&self) -> &PgUrl {
+        &self.url
+    }
+
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    fn client(&self) -> std::sync::MutexGuard<'_, Client> {
+        // A panic while holding the connection leaves it as a dropped
+        // transaction does: rolled back.
+        self.client
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs `f` in a transaction, again when it failed only for another's
+    /// sake.
+    fn write<R>(
+        &self,
+        mut f: impl FnMut(&mut Transaction<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let mut c = self.client();
+        let mut attempt = 0;
+        loop {
+            let mut tx = c.transaction()?;
+            let r = f(&mut tx).and_then(|r| {
+                tx.commit()?;
+                Ok(r)
+            });
+            match r {
+                Err(StoreError::Postgres(e)) if e.is_retryable() && attempt < RETRIES => {
+                    attempt += 1;
+                    tracing::debug!(store = %self.url, attempt, error = %e, "write retried");
+                }
+                r => return r,
+            }
+        }
+    }
+
+    pub fn ingest(&self, batch: &IngestBatch) -> Result<IngestReport, StoreError> {
+        self.write(|tx| write::ingest(tx, batch))
+    }
+
+    pub fn sync_feeds(&self, feeds: &[FeedRef]) -> Result<(), StoreError> {
+        self.write(|tx| write::sync_feeds(tx, feeds))
+    }
+
+    pub fn mark_read(&self, items: &[ItemId], read: bool) -> Result<usize, StoreError> {
+        self.write(|tx| write::mark_read(tx, &self.user, items, read))
+    }
+
+    pub fn acknowledge(&self, items: Option<&[ItemId]>) -> Result<usize, StoreError> {
+        self.write(|tx| write::acknowledge(tx, &self.user, items))
+    }
+
+    pub fn item(&self, id: ItemId) -> Result<Option<StoredItem>, StoreError> {
+        read::item_by_id(&mut self.client(), &self.user, id)
+    }
+
+    pub fn items(&self, q: &ItemQuery) -> Result<Vec<StoredItem>, StoreError> {
+        read::items(&mut self.client(), &self.user, q)
+    }
+
+    pub fn count(&self) -> Result<i64, StoreError> {
+        read::count(&mut self.client())
+    }
+
+    pub fn feeds(&self) -> Result<Vec<FeedState>, StoreError> {
+        read::feeds(&mut self.client())
+    }
+
+    pub fn alerts(&self, open_only: bool, limit: usize) -> Result<Vec<AlertRow>, StoreError> {
+        read::alerts(&mut self.client(), &self.user, open_only, limit)
+    }
 }
