@@ -8,7 +8,11 @@
 
 mod read;
 pub mod schema;
+mod team;
 mod write;
+
+pub use team::{CHANNEL, Change, Lease, Listener};
+pub use write::host_of;
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -138,6 +142,27 @@ pub fn check(url: &PgUrl) -> Result<i64, StoreError> {
     Ok(v)
 }
 
+/// The longest analyst's name: it keys their marks and travels in
+/// notifications, far under PostgreSQL's 8,000-byte payload limit.
+pub const USER_MAX: usize = 64;
+
+/// An analyst's name: 1 to [`USER_MAX`] bytes, no control character or
+/// space.
+pub fn check_user(user: &str) -> Result<(), StoreError> {
+    if user.is_empty()
+        || user.len() > USER_MAX
+        || user.chars().any(|c| c.is_control() || c.is_whitespace())
+    {
+        return Err(StoreError::Io(format!(
+            "the user name must be 1 to {USER_MAX} bytes with no space or control character"
+        )));
+    }
+    Ok(())
+}
+
+/// The longest lease: a year.
+const LEASE_MAX_MS: i64 = 366 * 24 * 3_600_000;
+
 /// How many times a write that failed only for another's sake (a deadlock
 /// between collectors bringing the same items in another order, a
 /// serialization failure) is run again.
@@ -156,6 +181,7 @@ pub struct PgStore {
 impl PgStore {
     /// Connects, migrating the schema first if it is older.
     pub fn open(url: &PgUrl, user: &str) -> Result<PgStore, StoreError> {
+        check_user(user)?;
         Ok(PgStore {
             url: url.clone(),
             user: user.to_string(),
@@ -238,5 +264,36 @@ impl PgStore {
 
     pub fn alerts(&self, open_only: bool, limit: usize) -> Result<Vec<AlertRow>, StoreError> {
         read::alerts(&mut self.client(), &self.user, open_only, limit)
+    }
+}
+
+/// What only a team store does: leases for collectors, notices for
+/// dashboards (see `team`).
+impl PgStore {
+    /// Leases to `collector` up to `limit` feeds that are due and not leased
+    /// by another, for `lease`, at most `per_host` leased per host across
+    /// the team. The poll's fetch record (an ingest with a `FetchRecord`)
+    /// ends the lease.
+    pub fn lease(
+        &self,
+        collector: &str,
+        limit: usize,
+        per_host: usize,
+        lease: Duration,
+    ) -> Result<Vec<Lease>, StoreError> {
+        let ms = i64::try_from(lease.as_millis())
+            .unwrap_or(i64::MAX)
+            .clamp(1, LEASE_MAX_MS);
+        self.write(|tx| team::lease(tx, collector, limit, per_host, ms))
+    }
+
+    /// Gives back every lease `collector` holds; how many.
+    pub fn release(&self, collector: &str) -> Result<usize, StoreError> {
+        self.write(|tx| team::release(tx, collector))
+    }
+
+    /// A new connection that hears of every committed change.
+    pub fn listener(url: &PgUrl) -> Result<Listener, StoreError> {
+        Listener::new(connect(url)?)
     }
 }

@@ -12,6 +12,7 @@ use super::super::aggregate::{NO_TOPIC, feed_key};
 use super::super::canon::{ItemKeys, canonical_link};
 use super::super::write::{AlertPolicy, FeedRef, FetchRecord, IngestBatch, IngestReport};
 use super::super::{StoreError, labels};
+use super::team::{self, Change};
 use crate::model::{FeedId, FiredAlert, ItemId, StoredItem};
 
 pub(super) fn to_ts(t: DateTime<Utc>) -> i64 {
@@ -39,7 +40,7 @@ pub(super) fn feed_id(tx: &mut Transaction<'_>, feed: &FeedRef) -> Result<FeedId
 
 /// The host a feed's URL names (lower case), for politeness across
 /// collectors; empty when it names none.
-pub(super) fn host_of(url: &str) -> String {
+pub fn host_of(url: &str) -> String {
     url::Url::parse(url)
         .ok()
         .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
@@ -129,6 +130,7 @@ pub(super) fn ingest(
         ..IngestReport::default()
     };
     let feed_label = label_id(tx, &feed_key(feed.0))?;
+    let mut max_id: Option<i64> = None;
     for item in &batch.items {
         let keys = match &item.keys {
             Some(k) if k.fit(&item.title, &item.text) => k.clone(),
@@ -166,6 +168,7 @@ pub(super) fn ingest(
             continue;
         };
         let id = ItemId(row.get(0));
+        max_id = max_id.max(Some(id.0));
         let mut label_ids = vec![feed_label];
         let mut topic = false;
         for tag in tags.split_ascii_whitespace() {
@@ -224,9 +227,16 @@ pub(super) fn ingest(
     if let Some(f) = &batch.fetch {
         record_fetch(tx, feed, f, report.added, report.seen + f.known)?;
     }
+    // One notification for the whole batch, delivered at its commit.
+    if let Some(max_id) = max_id {
+        team::notify(tx, &Change::Items { max_id })?;
+    } else if batch.fetch.is_some() {
+        team::notify(tx, &Change::Feeds)?;
+    }
     Ok(report)
 }
 
+/// Records a poll; it ends the feed's lease (the poll is over).
 fn record_fetch(
     tx: &mut Transaction<'_>,
     feed: FeedId,
@@ -244,7 +254,9 @@ fn record_fetch(
             etag           = CASE WHEN $11 AND $12::text IS NOT NULL THEN $12 ELSE etag END,
             last_modified  = CASE WHEN $11 AND $13::text IS NOT NULL THEN $13 ELSE last_modified END,
             url            = coalesce($14, url),
-            host           = coalesce($15, host)
+            host           = coalesce($15, host),
+            leased_by      = NULL,
+            lease_until    = NULL
          WHERE id = $1",
         &[
             &feed.0,
@@ -326,12 +338,18 @@ pub(super) fn acknowledge(
     Ok(n as usize)
 }
 
-/// One analyst's marks changed: the counter their dashboards watch.
+/// One analyst's marks changed: the counter and the notification their
+/// dashboards watch.
 fn bump_marks(tx: &mut Transaction<'_>, user: &str) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO meta (key, value) VALUES ($1, 1)
          ON CONFLICT (key) DO UPDATE SET value = meta.value + 1",
         &[&format!("marks:{user}")],
     )?;
-    Ok(())
+    team::notify(
+        tx,
+        &Change::Marks {
+            user: user.to_string(),
+        },
+    )
 }
