@@ -8,20 +8,40 @@ use anyhow::Context as _;
 use crate::classify::Classifier;
 use crate::config::Config;
 use crate::pipeline::Pipeline;
-use crate::store::{Location, Store};
+use crate::store::postgres::PgStore;
+use crate::store::{Backend, Location, Store};
 
 pub struct Context {
     pub config: Config,
     /// Where the store is; its `Display` never shows a password.
     pub store: Location,
+    /// The analyst (`--user`, `$MARSAD_USER`, else `$USER`): whose read
+    /// marks and acknowledgements a PostgreSQL store gives and keeps.
+    pub user: String,
 }
 
 impl Context {
     /// `store` is `--store` or `$MARSAD_STORE`; it wins over `settings.store`.
-    pub fn new(config: Option<&Path>, store: Option<&str>) -> anyhow::Result<Context> {
+    pub fn new(
+        config: Option<&Path>,
+        store: Option<&str>,
+        user: Option<&str>,
+    ) -> anyhow::Result<Context> {
         let config = Config::load(config).map_err(|e| anyhow::anyhow!("{e}"))?;
         let store = store_location(&config, store)?;
-        Ok(Context { config, store })
+        let user = match user {
+            Some(u) => u.to_string(),
+            None => std::env::var("USER")
+                .ok()
+                .filter(|u| crate::store::postgres::check_user(u).is_ok())
+                .unwrap_or_else(|| "analyst".to_string()),
+        };
+        crate::store::postgres::check_user(&user).map_err(|e| anyhow::anyhow!("--user: {e}"))?;
+        Ok(Context {
+            config,
+            store,
+            user,
+        })
     }
 
     pub fn pipeline(&self) -> anyhow::Result<Pipeline> {
@@ -47,10 +67,36 @@ impl Context {
             Location::Sqlite(path) => Store::open(path)
                 .with_context(|| format!("cannot open the store {}", path.display())),
             Location::Postgres(url) => anyhow::bail!(
-                "cannot open the store {url}: this marsad cannot yet run its commands on a \
-                 PostgreSQL store (`marsad check --store {url}` checks the database); use a \
-                 SQLite file as --store"
+                "cannot open the store {url}: this command does not yet run on a PostgreSQL \
+                 store (seed, list, feeds and check do); use a SQLite file as --store"
             ),
+        }
+    }
+
+    /// Opens the store, whichever backend holds it; an empty new store is
+    /// given the seeds first when `settings.seeds` asks for them.
+    pub fn open_backend(&self) -> anyhow::Result<Box<dyn Backend>> {
+        match &self.store {
+            Location::Sqlite(_) => Ok(Box::new(self.open_store()?)),
+            Location::Postgres(_) => {
+                let store = self.open_backend_bare()?;
+                if self.config.settings.seeds && store.count()? == 0 {
+                    let report = super::seed::import(self, &*store, None)?;
+                    tracing::info!(new = report.0, "empty store seeded");
+                }
+                Ok(store)
+            }
+        }
+    }
+
+    /// Opens the store, whichever backend holds it, without seeding it.
+    pub fn open_backend_bare(&self) -> anyhow::Result<Box<dyn Backend>> {
+        match &self.store {
+            Location::Sqlite(_) => Ok(Box::new(self.open_store_bare()?)),
+            Location::Postgres(url) => Ok(Box::new(
+                PgStore::open(url, &self.user)
+                    .with_context(|| format!("cannot open the PostgreSQL store {url}"))?,
+            )),
         }
     }
 }

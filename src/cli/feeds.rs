@@ -11,8 +11,8 @@ use crate::store::FeedState;
 use crate::text::sanitize;
 
 pub fn run(ctx: &Context, json: bool) -> anyhow::Result<ExitCode> {
-    let store = ctx.open_store_bare()?;
-    let mut feeds = store.reader()?.feeds()?;
+    let store = ctx.open_backend_bare()?;
+    let mut feeds = store.feeds()?;
     let configured: Vec<&str> = ctx.config.feeds.iter().map(|f| f.name.as_str()).collect();
     // Configured feeds not polled yet are listed too.
     for f in &ctx.config.feeds {

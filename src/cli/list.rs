@@ -122,11 +122,11 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(|a| resolve::alert(config, a))
         .transpose()?;
-    let store = ctx.open_store()?;
+    let store = ctx.open_backend()?;
     let feed = match &args.feed {
         Some(f) => {
             let mut names: Vec<String> = config.feeds.iter().map(|f| f.name.clone()).collect();
-            for s in store.reader()?.feeds()? {
+            for s in store.feeds()? {
                 if !names.contains(&s.name) {
                     names.push(s.name);
                 }
@@ -140,7 +140,6 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<ExitCode> {
         .map(|d| chrono::Duration::from_std(d).map(|d| Utc::now() - d))
         .transpose()
         .context("--since is too long")?;
-    let reader = store.reader()?;
     let q = ItemQuery {
         topic,
         party,
@@ -151,10 +150,15 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<ExitCode> {
         limit: Some(args.limit),
         ..ItemQuery::default()
     };
-    let items = if args.bookmarked {
-        reader.bookmarked_items(&q)?
-    } else {
-        reader.items(&q)?
+    // On SQLite, a reader of its own names the rows it skipped.
+    let reader = store.sqlite().map(|s| s.reader()).transpose()?;
+    let items = match &reader {
+        Some(r) if args.bookmarked => r.bookmarked_items(&q)?,
+        Some(r) => r.items(&q)?,
+        None if args.bookmarked => {
+            anyhow::bail!("--bookmarked: a PostgreSQL store does not keep bookmarks yet")
+        }
+        None => store.items(&q)?,
     };
     let mut out = std::io::stdout().lock();
     for item in &items {
@@ -181,7 +185,9 @@ pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
-    name_skipped(&reader);
+    if let Some(reader) = &reader {
+        name_skipped(reader);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

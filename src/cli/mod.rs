@@ -49,6 +49,9 @@ pub struct Cli {
         hide_env_values = true
     )]
     pub store: Option<String>,
+    /// The analyst whose read marks and acknowledgements a PostgreSQL store keeps [default: $USER]
+    #[arg(long, global = true, env = "MARSAD_USER", value_name = "NAME")]
+    pub user: Option<String>,
     /// More detail in the log file (-v debug, -vv trace)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -252,7 +255,11 @@ fn run_command(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Farm(args) = &command {
         return farm::run(args);
     }
-    let ctx = Context::new(cli.config.as_deref(), cli.store.as_deref())?;
+    let ctx = Context::new(
+        cli.config.as_deref(),
+        cli.store.as_deref(),
+        cli.user.as_deref(),
+    )?;
     match command {
         Command::Check | Command::Demo | Command::Farm(_) => unreachable!("handled above"),
         Command::Watch => {

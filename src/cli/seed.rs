@@ -8,11 +8,11 @@ use chrono::Utc;
 
 use super::Context;
 use crate::seeds::{self, SEED_FEED};
-use crate::store::{AlertPolicy, FeedRef, IngestBatch, Store};
+use crate::store::{AlertPolicy, Backend, FeedRef, IngestBatch};
 
 pub fn run(ctx: &Context, dir: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let store = ctx.open_store_bare()?;
-    let (new, seen) = import(ctx, &store, dir)?;
+    let store = ctx.open_backend_bare()?;
+    let (new, seen) = import(ctx, &*store, dir)?;
     use std::io::Write as _;
     writeln!(
         std::io::stdout(),
@@ -24,7 +24,11 @@ pub fn run(ctx: &Context, dir: Option<&Path>) -> anyhow::Result<ExitCode> {
 
 /// Imports the documents of `dir` (the built-in seeds for `None`); returns the
 /// number of new and already-known items.
-pub fn import(ctx: &Context, store: &Store, dir: Option<&Path>) -> anyhow::Result<(usize, usize)> {
+pub fn import(
+    ctx: &Context,
+    store: &dyn Backend,
+    dir: Option<&Path>,
+) -> anyhow::Result<(usize, usize)> {
     let docs = match dir {
         Some(d) => seeds::read_dir(d)?,
         None => seeds::builtin(),
@@ -50,7 +54,6 @@ pub fn import(ctx: &Context, store: &Store, dir: Option<&Path>) -> anyhow::Resul
             alerts: AlertPolicy::Quiet,
             keep_items: false,
         })
-        .wait()
         .context("storing the seeds")?;
     Ok((report.added, report.seen))
 }

@@ -34,6 +34,11 @@ pub trait Backend {
     fn feeds(&self) -> Result<Vec<FeedState>, StoreError>;
     /// Fired alerts, newest first: the open ones, or all.
     fn alerts(&self, open_only: bool, limit: usize) -> Result<Vec<AlertRow>, StoreError>;
+    /// The SQLite store, for what only it has yet (bookmarks, pages, rows
+    /// skipped as unreadable).
+    fn sqlite(&self) -> Option<&Store> {
+        None
+    }
 }
 
 impl Backend for Store {
@@ -71,6 +76,10 @@ impl Backend for Store {
 
     fn alerts(&self, open_only: bool, limit: usize) -> Result<Vec<AlertRow>, StoreError> {
         self.reader()?.alerts(open_only, limit)
+    }
+
+    fn sqlite(&self) -> Option<&Store> {
+        Some(self)
     }
 }
 
