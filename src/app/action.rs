@@ -22,6 +22,25 @@ pub enum Action {
     Open,
     Back,
     Zoom,
+    /// The river (every item in one list) or the grid.
+    River,
+    /// The next unread item, down the focused pane and on through the next.
+    NextUnread,
+    PrevUnread,
+    /// Every item of the focused pane read (asks first when many).
+    MarkPaneRead,
+    /// Every item of the store read (asks first).
+    MarkAllRead,
+    /// Show only unread items, or all again.
+    UnreadOnly,
+    /// Bookmark the current item, or take its bookmark away.
+    Bookmark,
+    /// The list of bookmarks.
+    Bookmarks,
+    /// Save the filter under a name (asks for it).
+    SaveFilter,
+    /// The saved filters, to recall one.
+    Filters,
     PickTopics,
     PickParty,
     Search,
@@ -60,6 +79,8 @@ pub enum Action {
     Notice(String),
     /// A checked link, read from the store, to put on the clipboard.
     Copy(String),
+    /// A bookmark was set (`true`) or taken away on an item.
+    Bookmarked(crate::model::ItemId, bool),
 }
 
 /// Equal when they print the same: `PollOutcome` has no `PartialEq`, and
@@ -100,4 +121,14 @@ pub enum Effect {
     Query(super::search::Request),
     /// Tell the store's watcher to look now (something was just written).
     Nudge,
+    /// Mark read every item a query selects (a pane, or everything).
+    MarkReadWhere(crate::store::ItemQuery),
+    /// Bookmark an item (`Some(true)`), take its bookmark away
+    /// (`Some(false)`), or turn it over (`None`: the store says which it is).
+    Bookmark(ItemId, Option<bool>),
+    /// Keep a filter under a name (JSON, see `saved`).
+    SaveFilter {
+        name: String,
+        filter: String,
+    },
 }

@@ -131,6 +131,44 @@ impl Effects for Live {
                 });
             }
             Effect::Query(q) => self.queries.ask(q),
+            Effect::MarkReadWhere(query) => {
+                let store = self.store.clone();
+                tokio::task::spawn_blocking(move || {
+                    let r = store
+                        .reader()
+                        .and_then(|reader| store.mark_read_where(&reader, &query));
+                    let event = match r {
+                        Ok(1) => Event::Notice("1 item marked read".into()),
+                        Ok(n) => Event::Notice(format!("{n} items marked read")),
+                        Err(e) => Event::Stored(Err(format!("cannot mark read: {e}"))),
+                    };
+                    let _ = tx.blocking_send(event);
+                });
+            }
+            Effect::Bookmark(id, on) => {
+                let store = self.store.clone();
+                tokio::task::spawn_blocking(move || {
+                    let r = match on {
+                        Some(on) => Ok(on),
+                        None => store.reader().and_then(|r| r.is_bookmarked(id)).map(|b| !b),
+                    }
+                    .and_then(|on| store.set_bookmark(id, on).wait().map(|_| on));
+                    let event = match r {
+                        Ok(on) => Event::Bookmarked(id, on),
+                        Err(e) => Event::Stored(Err(format!("cannot bookmark: {e}"))),
+                    };
+                    let _ = tx.blocking_send(event);
+                });
+            }
+            Effect::SaveFilter { name, filter } => {
+                let pending = self.store.save_filter(name, filter);
+                tokio::spawn(async move {
+                    if let Err(e) = pending.await {
+                        let msg = format!("cannot save the filter: {e}");
+                        let _ = tx.send(Event::Stored(Err(msg))).await;
+                    }
+                });
+            }
             Effect::Nudge => {
                 let _ = self.nudge.send(());
             }

@@ -30,6 +30,8 @@ pub enum Event {
     Notice(String),
     /// An item's link, read from the store to be copied.
     Copy(String),
+    /// A bookmark was set (`true`) or taken away.
+    Bookmarked(crate::model::ItemId, bool),
     /// SIGTERM, SIGHUP or the input stream ended: leave now.
     Shutdown,
 }

@@ -51,11 +51,18 @@ impl Pane {
 
 impl State {
     /// The panes the grid shows: each visible topic, then "other" if shown.
+    /// In the river, the one list of every item. Items with no topic have
+    /// the "other" pane when it is shown, and whenever `/` searches, so what
+    /// is searched for is never hidden.
     fn pane_kinds(&self) -> Vec<PaneKind> {
+        if self.layout == crate::config::Layout::River {
+            return vec![PaneKind::River];
+        }
+        let other = self.filter.show_other || !self.filter.text.trim().is_empty();
         (0..self.topics.len().min(64))
             .filter(|t| self.filter.hidden_topics & (1 << t) == 0)
             .map(PaneKind::Topic)
-            .chain(self.filter.show_other.then_some(PaneKind::Other))
+            .chain(other.then_some(PaneKind::Other))
             .collect()
     }
 
@@ -107,7 +114,7 @@ impl State {
         }));
     }
 
-    fn items_of(&self, rows: Vec<DashRow>) -> Vec<Item> {
+    pub(super) fn items_of(&self, rows: Vec<DashRow>) -> Vec<Item> {
         rows.into_iter()
             .map(|r| self.taxonomy.item_from_row(r))
             .collect()

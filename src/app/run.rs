@@ -27,7 +27,9 @@ impl Effects for Recorded {
 /// The action an event asks for, if any.
 pub fn action_for(state: &State, event: Event) -> Option<Action> {
     match event {
-        Event::Key(k) if k.kind != KeyEventKind::Release => state.keymap.action(&k, state.typing),
+        Event::Key(k) if k.kind != KeyEventKind::Release => state
+            .keymap
+            .action(&k, state.typing || state.prompt.is_some()),
         Event::Key(_) => None,
         Event::Mouse(m) => match m.kind {
             MouseEventKind::ScrollDown => Some(Action::Scroll(1)),
@@ -44,6 +46,7 @@ pub fn action_for(state: &State, event: Event) -> Option<Action> {
         Event::Stored(r) => Some(Action::Stored(r)),
         Event::Notice(m) => Some(Action::Notice(m)),
         Event::Copy(l) => Some(Action::Copy(l)),
+        Event::Bookmarked(id, on) => Some(Action::Bookmarked(id, on)),
         Event::Shutdown => Some(Action::Quit),
     }
 }

@@ -17,9 +17,10 @@ use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
 use super::Event;
-use crate::model::ItemId;
+use crate::model::{ItemId, StoredItem};
 use crate::store::{
-    AlertRow, Count, Cursor, DashRow, ItemQuery, Reader, Skipped, Store, StoreError, Toward,
+    AlertRow, Count, Cursor, DashRow, ItemQuery, Reader, SavedFilter, Skipped, Store, StoreError,
+    Toward,
 };
 
 /// How long a keystroke's search waits for the next keystroke.
@@ -77,6 +78,18 @@ pub enum Request {
         toward: Toward,
         limit: usize,
     },
+    /// The nearest unread item toward `toward`: in each pane in turn, from
+    /// its cursor (the selection in the focused pane, the end in the
+    /// others), and the rows around it.
+    Unread {
+        epoch: u64,
+        panes: Vec<(usize, ItemQuery, Option<Cursor>)>,
+        toward: Toward,
+    },
+    /// The bookmarked items, newest first.
+    Bookmarks { limit: usize },
+    /// The filters saved by name.
+    SavedFilters,
 }
 
 impl Request {
@@ -88,7 +101,11 @@ impl Request {
             | Request::Page { epoch, .. }
             | Request::Counts { epoch, .. }
             | Request::Which { epoch, .. } => Some(*epoch),
-            Request::Marks { .. } | Request::Alerts { .. } => None,
+            Request::Unread { epoch, .. } => Some(*epoch),
+            Request::Marks { .. }
+            | Request::Alerts { .. }
+            | Request::Bookmarks { .. }
+            | Request::SavedFilters => None,
         }
     }
 }
@@ -132,6 +149,72 @@ pub enum Reply {
         rows: Vec<AlertRow>,
         limit: usize,
     },
+    Unread {
+        epoch: u64,
+        toward: Toward,
+        found: Option<Found>,
+    },
+    Bookmarks {
+        items: Vec<StoredItem>,
+    },
+    SavedFilters {
+        filters: Vec<SavedFilter>,
+    },
+}
+
+/// An unread item found for `n`/`N`, with the rows around it in its pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub pane: usize,
+    pub at: Cursor,
+    /// A stretch of the pane's rows, newest first, with the item in it.
+    pub rows: Vec<DashRow>,
+    /// Rows of the pane newer than the first of `rows` (up to `COUNT_CAP`).
+    pub above: usize,
+    /// There are rows older than the last of `rows`.
+    pub more_below: bool,
+}
+
+/// Rows above a found unread item loaded with it (the selection then has
+/// room to move up without a page asked for at once).
+const ABOVE_FOUND: usize = 20;
+
+/// The first unread item of the panes, each searched from its cursor
+/// toward `toward`, and the stretch of its pane around it.
+fn unread(
+    reader: &Reader,
+    panes: &[(usize, ItemQuery, Option<Cursor>)],
+    toward: Toward,
+) -> Result<Option<Found>, StoreError> {
+    for (pane, q, from) in panes {
+        let unread = ItemQuery {
+            unread_only: true,
+            ..q.clone()
+        };
+        let Some(at) = reader.select(&unread, *from, toward, 1)?.first().copied() else {
+            continue;
+        };
+        let newer = reader.select(q, Some(at), Toward::Newer, ABOVE_FOUND)?;
+        let older = reader.select(q, Some(at), Toward::Older, super::window::PAGE)?;
+        let above = match newer.first() {
+            Some(first) if newer.len() >= ABOVE_FOUND => reader
+                .select(q, Some(*first), Toward::Newer, COUNT_CAP as usize)?
+                .len(),
+            _ => 0,
+        };
+        let more_below = older.len() >= super::window::PAGE;
+        let mut at_all = newer;
+        at_all.push(at);
+        at_all.extend(older);
+        return Ok(Some(Found {
+            pane: *pane,
+            at,
+            rows: reader.rows(&at_all)?,
+            above,
+            more_below,
+        }));
+    }
+    Ok(None)
 }
 
 /// Answers one request on `reader`: what the worker does, and what tests and
@@ -209,6 +292,24 @@ pub fn answer(reader: &Reader, req: Request) -> Result<Reply, StoreError> {
             from,
             toward,
             limit,
+        },
+        Request::Unread {
+            epoch,
+            panes,
+            toward,
+        } => Reply::Unread {
+            epoch,
+            toward,
+            found: unread(reader, &panes, toward)?,
+        },
+        Request::Bookmarks { limit } => Reply::Bookmarks {
+            items: reader.bookmarked_items(&ItemQuery {
+                limit: Some(limit),
+                ..ItemQuery::default()
+            })?,
+        },
+        Request::SavedFilters => Reply::SavedFilters {
+            filters: reader.saved_filters()?,
         },
     })
 }

@@ -81,6 +81,8 @@ pub enum View {
     Detail,
     Alerts,
     Feeds,
+    /// The bookmarked items.
+    Bookmarks,
     Help,
 }
 
@@ -88,6 +90,8 @@ pub enum View {
 pub enum Picker {
     Topics,
     Party,
+    /// The filters saved by name (in `State::saved`).
+    Filters,
 }
 
 /// The item open in the detail view; its full record arrives by `Loaded`.
@@ -138,6 +142,17 @@ pub struct State {
     pub ringing: HashSet<(ItemId, String)>,
     pub feeds: Vec<FeedHealth>,
     pub feed_cursor: usize,
+    /// The grid (a pane per topic) or the river (every item in one list).
+    pub layout: crate::config::Layout,
+    /// A feed's items are open from the feeds list: the layout to return to.
+    pub feed_return: Option<crate::config::Layout>,
+    /// A question in the footer that keys answer first.
+    pub prompt: Option<super::reading::Prompt>,
+    /// The bookmarks list, as last loaded, and its cursor.
+    pub bookmarks: Vec<Item>,
+    pub bookmark_cursor: usize,
+    /// The saved filters, as the picker lists them.
+    pub saved: Vec<crate::store::SavedFilter>,
     pub display: Display,
     /// The zone times are shown in now; `zone_home` is the configured one,
     /// which the UTC switch returns to.
@@ -233,6 +248,12 @@ impl State {
             ringing: HashSet::new(),
             feeds: init.feeds.into_iter().map(FeedHealth::from).collect(),
             feed_cursor: 0,
+            layout: config.settings.layout,
+            feed_return: None,
+            prompt: None,
+            bookmarks: Vec::new(),
+            bookmark_cursor: 0,
+            saved: Vec::new(),
             display: init.display,
             zone: config.settings.timezone,
             zone_home: config.settings.timezone,
@@ -331,6 +352,7 @@ impl State {
     pub(super) fn current_item(&self) -> Option<ItemId> {
         match self.view {
             View::Detail => self.detail.as_ref().map(|d| d.id),
+            View::Bookmarks => self.bookmarks.get(self.bookmark_cursor).map(|i| i.id),
             View::Alerts => self.alerts.selected_row().map(|a| a.row.item),
             _ => self.selected_item().map(|i| i.id),
         }
@@ -340,6 +362,7 @@ impl State {
         match p {
             Picker::Topics => self.topics.len() + 1,
             Picker::Party => self.parties.len() + 1,
+            Picker::Filters => self.saved.len().max(1),
         }
     }
 
@@ -353,6 +376,7 @@ impl State {
                 self.filter.party = i.checked_sub(1);
                 self.picker = None;
             }
+            Picker::Filters => return self.recall_filter(i),
         }
         self.reload(false);
     }

@@ -20,13 +20,26 @@ impl State {
 
     fn update_action(&mut self, action: Action) {
         self.dirty = true;
+        if self.prompt.is_some() {
+            match action {
+                Action::Quit => self.quit = true,
+                a if is_event(&a) => self.update_inner(a),
+                a => self.prompt_key(a),
+            }
+            return;
+        }
         if let Some((picker, cursor)) = self.picker {
             let len = self.picker_len(picker);
             match action {
                 Action::Up => self.picker = Some((picker, cursor.saturating_sub(1))),
                 Action::Down => self.picker = Some((picker, (cursor + 1).min(len - 1))),
                 Action::Open | Action::MarkRead => self.picker_choose(picker, cursor),
-                Action::Back | Action::PickTopics | Action::PickParty => self.picker = None,
+                Action::Back | Action::PickTopics | Action::PickParty | Action::Filters => {
+                    self.picker = None;
+                }
+                Action::Jump(i) if picker == Picker::Filters && i < len => {
+                    self.picker_choose(picker, i);
+                }
                 Action::Quit => self.quit = true,
                 other => {
                     if is_event(&other) {
@@ -59,6 +72,7 @@ impl State {
                         }
                     }
                     View::Alerts => self.move_alert(delta),
+                    View::Bookmarks => self.move_bookmark(delta),
                     View::Feeds => {
                         let max = self.feeds.len().saturating_sub(1) as isize;
                         self.feed_cursor =
@@ -93,11 +107,12 @@ impl State {
                     return;
                 }
                 match self.view {
-                    View::Grid | View::Zoom | View::Alerts => {
+                    View::Grid | View::Zoom | View::Alerts | View::Bookmarks => {
                         if let Some(id) = self.current_item() {
                             self.open_detail(id);
                         }
                     }
+                    View::Feeds => self.open_feed(),
                     _ => {}
                 }
             }
@@ -106,6 +121,7 @@ impl State {
                     self.typing = false;
                     self.filter.text.clear();
                     self.text_changed();
+                } else if self.view == View::Grid && self.close_feed() {
                 } else if self.view != View::Grid {
                     self.go_back();
                 } else if self.filter.is_active() {
@@ -114,9 +130,32 @@ impl State {
             }
             Action::Zoom => match self.view {
                 View::Zoom => self.go_back(),
-                View::Grid => self.go(View::Zoom),
+                View::Grid if self.layout == crate::config::Layout::Grid => self.go(View::Zoom),
                 _ => {}
             },
+            Action::River => self.toggle_river(),
+            Action::NextUnread | Action::PrevUnread => {
+                if matches!(self.view, View::Grid | View::Zoom | View::Detail) {
+                    let toward = if action == Action::NextUnread {
+                        crate::store::Toward::Older
+                    } else {
+                        crate::store::Toward::Newer
+                    };
+                    self.unread_step(toward);
+                }
+            }
+            Action::MarkPaneRead => {
+                if matches!(self.view, View::Grid | View::Zoom) {
+                    self.mark_pane_read();
+                }
+            }
+            Action::MarkAllRead => self.mark_all_read(),
+            Action::UnreadOnly => self.toggle_unread_only(),
+            Action::Bookmark => self.bookmark(),
+            Action::Bookmarks => self.open_bookmarks(),
+            Action::Bookmarked(_, on) => self.bookmarked(on),
+            Action::SaveFilter => self.save_filter(),
+            Action::Filters => self.ask_filters(),
             Action::PickTopics => self.picker = Some((Picker::Topics, 0)),
             Action::PickParty => {
                 self.picker = Some((Picker::Party, self.filter.party.map_or(0, |p| p + 1)));
@@ -141,6 +180,9 @@ impl State {
                     show_other: self.filter.show_other,
                     ..Filter::default()
                 };
+                if let Some(layout) = self.feed_return.take() {
+                    self.layout = layout;
+                }
                 self.typing = false;
                 self.reload(false);
             }
@@ -278,10 +320,15 @@ impl State {
                 self.dirty = flashing || new_hour || expired || before.minute() != now.minute();
             }
             Action::Polled(o) => self.polled(*o),
-            Action::Reply(r) => match *r {
-                r @ super::search::Reply::Alerts { .. } => self.alerts_reply(r),
-                r => self.pane_reply(r),
-            },
+            Action::Reply(r) => {
+                let mut r = Some(*r);
+                self.reading_reply(&mut r);
+                match r {
+                    Some(r @ super::search::Reply::Alerts { .. }) => self.alerts_reply(r),
+                    Some(r) => self.pane_reply(r),
+                    None => {}
+                }
+            }
             Action::Changed(c) => self.changed(*c),
             Action::Loaded(item) => {
                 if let Some(d) = self.detail.as_mut().filter(|d| d.id == item.id) {
@@ -326,6 +373,7 @@ fn is_event(a: &Action) -> bool {
             | Action::Stored(_)
             | Action::Notice(_)
             | Action::Copy(_)
+            | Action::Bookmarked(..)
             | Action::Resize(..)
     )
 }

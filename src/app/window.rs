@@ -221,6 +221,23 @@ impl<R: Keyed> Window<R> {
         added
     }
 
+    /// Selects the row of `key`: where it is loaded, there; else the
+    /// window moves to `rows` (a stretch of the query, newest first, with
+    /// `above` rows newer than its first and more older if `more_below`).
+    pub fn jump(&mut self, key: &R::Key, rows: Vec<R>, above: usize, more_below: bool) {
+        if self.find(key).is_none() {
+            self.rows = rows.into();
+            self.above = above;
+            self.more_above = above > 0;
+            self.more_below = more_below;
+            self.asked = (false, false);
+            self.loaded = true;
+        }
+        if self.find(key).is_some() {
+            self.selected = Some(key.clone());
+        }
+    }
+
     /// Keeps only the rows `keep` says to (items gone from the store).
     pub fn retain(&mut self, keep: impl FnMut(&R) -> bool) {
         self.rows.retain(keep);

@@ -50,6 +50,17 @@ pub enum BidiMode {
     Terminal,
 }
 
+/// What the dashboard opens on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// A pane per topic.
+    #[default]
+    Grid,
+    /// Every item in one list, newest first (a newsreader's home).
+    River,
+}
+
 /// A duration written for people: "15m", "1h 30m", "24h", "90s".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HumanDuration(pub Duration);
@@ -189,6 +200,7 @@ struct RawSettings {
     show_other: Option<bool>,
     timezone: Option<Spanned<String>>,
     seeds: Option<bool>,
+    layout: Option<Layout>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -230,6 +242,8 @@ pub struct Settings {
     /// A new, empty store is given the seed documents (the shipped watch says
     /// so; a config that does not say gets none).
     pub seeds: bool,
+    /// The view the dashboard opens on (`v` switches).
+    pub layout: Layout,
 }
 
 impl Default for Settings {
@@ -249,6 +263,7 @@ impl Default for Settings {
             timezone: crate::zone::Zone::Local,
             // The seeds are about the shipped story: a watch of its own asks for them.
             seeds: false,
+            layout: Layout::Grid,
         }
     }
 }
@@ -550,6 +565,7 @@ impl Validator<'_> {
             show_other: raw.show_other.unwrap_or(d.show_other),
             timezone,
             seeds: raw.seeds.unwrap_or(d.seeds),
+            layout: raw.layout.unwrap_or(d.layout),
         }
     }
 

@@ -17,15 +17,43 @@ pub fn actions(s: &State) -> &'static [&'static str] {
     if s.typing {
         return &[];
     }
+    if s.prompt.is_some() {
+        return &[];
+    }
     if s.picker.is_some() {
         return &["up", "down", "mark_read", "back"];
     }
     match s.view {
+        View::Grid if s.layout == crate::config::Layout::River => &[
+            "open",
+            "search",
+            "next_unread",
+            "river",
+            "unread_only",
+            "bookmark",
+            "bookmarks",
+            "save_filter",
+            "filters",
+            "mark_pane_read",
+            "copy_link",
+            "open_link",
+            "party",
+            "clear",
+            "alerts",
+            "feeds",
+            "help",
+            "quit",
+        ],
         View::Grid => &[
             "next_pane",
             "open",
-            "zoom",
             "search",
+            "next_unread",
+            "river",
+            "zoom",
+            "unread_only",
+            "bookmark",
+            "filters",
             "topics",
             "party",
             "clear",
@@ -40,8 +68,10 @@ pub fn actions(s: &State) -> &'static [&'static str] {
         ],
         View::Zoom => &[
             "open",
+            "next_unread",
             "search",
             "mark_read",
+            "mark_pane_read",
             "open_link",
             "zoom",
             "help",
@@ -49,6 +79,9 @@ pub fn actions(s: &State) -> &'static [&'static str] {
         ],
         View::Detail => &[
             "open_link",
+            "copy_link",
+            "next_unread",
+            "bookmark",
             "mark_read",
             "acknowledge",
             "back",
@@ -63,7 +96,8 @@ pub fn actions(s: &State) -> &'static [&'static str] {
             "help",
             "quit",
         ],
-        View::Feeds => &["refresh", "back", "help", "quit"],
+        View::Feeds => &["open", "refresh", "back", "help", "quit"],
+        View::Bookmarks => &["open", "bookmark", "copy_link", "back", "help", "quit"],
         View::Help => &["back", "quit"],
     }
 }
@@ -73,6 +107,21 @@ const ALWAYS: &[&str] = &["help", "quit"];
 
 pub fn draw(buf: &mut Buffer, area: Rect, s: &State) {
     let t = &s.theme;
+    if let Some(p) = &s.prompt {
+        use crate::app::reading::Prompt;
+        let (ask, hint) = match p {
+            Prompt::MarkRead { what, .. } => (format!(" {what}"), "  y yes, any other key no"),
+            Prompt::FilterName(name) => (
+                format!(
+                    " save the filter as: {}▏",
+                    bidi::visual_string(name, s.display)
+                ),
+                "  Enter save  Esc cancel",
+            ),
+        };
+        Line::from(vec![Span::styled(ask, t.filter()), Span::raw(hint)]).render(area, buf);
+        return;
+    }
     if s.typing {
         Line::from(vec![
             Span::styled(" type to filter", t.filter()),

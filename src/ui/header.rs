@@ -64,6 +64,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, s: &State) {
     if let Some(p) = f.party.and_then(|p| s.parties.get(p)) {
         filters.push(format!("party {}", p.badge));
     }
+    if let Some(feed) = &f.feed {
+        filters.push(format!("feed {}", bidi::visual_string(feed, s.display)));
+    }
+    if f.unread_only {
+        filters.push("unread".into());
+    }
     if !f.text.is_empty() || s.typing {
         let text = bidi::visual_string(&f.text, s.display);
         filters.push(format!("/{text}{}", if s.typing { "▏" } else { "" }));

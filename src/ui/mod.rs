@@ -35,7 +35,11 @@ pub fn render(area: Rect, buf: &mut Buffer, state: &State) {
     let parts = layout::screen(area);
     header::draw(buf, parts.header, state);
     match state.view {
+        View::Grid if state.layout == crate::config::Layout::River => {
+            river::draw_pane(buf, parts.body, state);
+        }
         View::Grid => grid::draw(buf, parts.body, state),
+        View::Bookmarks => river::draw_bookmarks(buf, parts.body, state),
         View::Zoom => pane::draw(buf, parts.body, state, state.focus, true),
         View::Detail => detail::draw(buf, parts.body, state),
         View::Alerts => alerts::draw_list(buf, parts.body, state),

@@ -46,9 +46,27 @@ pub fn draw(buf: &mut Buffer, area: Rect, s: &State) {
             }));
             (" party ", v)
         }
+        Picker::Filters => (
+            " saved filters: Enter or 1-9 ",
+            s.saved
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let name = crate::text::sanitize::sanitize(&f.name).replace('\n', " ");
+                    let key = if i < 9 {
+                        format!("{}", i + 1)
+                    } else {
+                        " ".into()
+                    };
+                    format!("{key} {}", bidi::visual_string(&name, s.display))
+                })
+                .collect(),
+        ),
     };
     let w = 40.min(area.width);
     let h = (entries.len() as u16 + 2).min(area.height);
+    // The list scrolls with the cursor when it is longer than the box.
+    let skip = cursor.saturating_sub(h.saturating_sub(3) as usize);
     let r = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
@@ -63,8 +81,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, s: &State) {
     let inner = block.inner(r);
     block.render(r, buf);
     // Written cell by cell (see pane titles: reordered Arabic and ratatui widths).
-    for (i, e) in entries.iter().enumerate().take(inner.height as usize) {
-        let y = inner.y + i as u16;
+    for (i, e) in entries
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .take(inner.height as usize)
+    {
+        let y = inner.y + (i - skip) as u16;
         let style = if i == cursor { t.selected() } else { t.base() };
         buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
         buf.set_stringn(inner.x, y, format!(" {e}"), inner.width as usize, style);

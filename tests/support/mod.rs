@@ -383,6 +383,27 @@ impl Fixture {
         f
     }
 
+    /// A new dashboard on the same store, as after quitting and starting
+    /// again.
+    pub fn restart(&mut self) {
+        let mut state = State::new(
+            &Config::builtin(),
+            Init {
+                feeds: feeds(),
+                now: now(),
+                display: Display::App,
+                polling: true,
+                keymap: Keymap::default(),
+                theme: Theme::default(),
+                size: self.state.size,
+            },
+        );
+        state.zone = marsad::zone::Zone::Utc;
+        state.zone_home = marsad::zone::Zone::Utc;
+        self.state = state;
+        self.settle();
+    }
+
     /// Answers the queries the state asked.
     pub fn settle(&mut self) {
         let (other, _) = marsad::app::search::settle(&mut self.state, &self.reader).unwrap();
