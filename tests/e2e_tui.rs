@@ -41,12 +41,19 @@ struct Session {
     output: mpsc::Receiver<Vec<u8>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
-    _dir: tempfile::TempDir,
+    /// Every byte the program wrote (what vt100 does not keep: OSC 52).
+    raw: Vec<u8>,
+    dir: tempfile::TempDir,
 }
 
 impl Session {
     fn start(cols: u16, rows: u16, feeds: &str) -> Session {
-        let dir = tempfile::tempdir().unwrap();
+        Session::start_in(tempfile::tempdir().unwrap(), cols, rows, feeds)
+    }
+
+    /// Starts marsad with its store, config and home in `dir` (a second
+    /// start on the same `dir` is a restart).
+    fn start_in(dir: tempfile::TempDir, cols: u16, rows: u16, feeds: &str) -> Session {
         let cfg = config(dir.path(), feeds);
         let pty = native_pty_system()
             .openpty(PtySize {
@@ -106,12 +113,13 @@ impl Session {
             output,
             writer,
             child,
-            _dir: dir,
+            raw: Vec::new(),
+            dir,
         }
     }
 
     fn dir(&self) -> &Path {
-        self._dir.path()
+        self.dir.path()
     }
 
     fn bells(&self) -> usize {
@@ -128,7 +136,10 @@ impl Session {
         while !pred(self.parser.screen()) {
             let left = end.saturating_duration_since(Instant::now());
             match self.output.recv_timeout(left) {
-                Ok(bytes) => self.parser.process(&bytes),
+                Ok(bytes) => {
+                    self.parser.process(&bytes);
+                    self.raw.extend_from_slice(&bytes);
+                }
                 Err(_) => panic!("timed out waiting for {what}; screen:\n{}", self.screen()),
             }
         }
@@ -314,6 +325,109 @@ fn what_another_process_stores_shows_and_rings_without_a_key() {
     eprintln!(
         "shown and rung {:?} after the collector exited",
         stored.elapsed()
+    );
+    s.send("q");
+    assert!(s.wait_exit().success());
+}
+
+/// A local feed of three items with links, the newest first.
+const READING_FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Desk</title><link>https://example.org/</link><description>test</description>
+<item><title>Oman hosts a regional water summit in Salalah</title><link>https://example.org/r1</link>
+<guid>r1</guid><pubDate>Tue, 10 Mar 2026 11:00:00 GMT</pubDate><description>Water ministers meet.</description></item>
+<item><title>Zanzibar shipping insurers raise Gulf premiums again</title><link>https://example.org/r2</link>
+<guid>r2</guid><pubDate>Tue, 10 Mar 2026 10:00:00 GMT</pubDate><description>Premiums rise.</description></item>
+<item><title>Fishermen of Sur welcome the early monsoon rains</title><link>https://example.org/r3</link>
+<guid>r3</guid><pubDate>Tue, 10 Mar 2026 09:00:00 GMT</pubDate><description>Rain came.</description></item>
+</channel></rss>"#;
+
+/// Finding 6, as a person reads: the river, next unread, a bookmark, a
+/// filter saved and recalled after a restart, a link copied (OSC 52).
+#[test]
+fn river_next_unread_bookmark_saved_filter_and_copy_link() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("desk.xml"), READING_FEED).unwrap();
+    let feed = "\n[[feed]]\nname = \"Desk\"\nurl = \"file:desk.xml\"\n";
+    let mut s = Session::start_in(dir, 120, 30, feed);
+    s.wait_for("the grid", |sc| sc.contents().contains("1 Nuclear"));
+
+    // `v`: the river, every item newest first, those in no topic too.
+    s.send("v");
+    s.wait_for("the river with the feed's items", |sc| {
+        let c = sc.contents();
+        c.contains("River · every item")
+            && c.contains("Oman hosts a regional water summit")
+            && c.contains("Fishermen of Sur welcome the early monsoon rains")
+    });
+    // Items that came after the river opened did not move its selection
+    // (still on the newest seed): up to the top.
+    s.send("kkkkkkkk");
+    s.wait_for("the top of the river", |sc| sc.contents().contains("1/8"));
+    // `n`: the next unread item (every item is unread: the second row).
+    s.send("n");
+    s.wait_for("the next unread item selected", |sc| {
+        sc.contents().contains("2/8")
+    });
+    // `s` bookmarks it; `S` lists the bookmarks.
+    s.send("s");
+    s.wait_for("the bookmark said", |sc| {
+        sc.contents().contains("bookmarked")
+    });
+    s.send("S");
+    s.wait_for("the bookmarks list", |sc| {
+        let c = sc.contents();
+        c.contains("Bookmarks") && c.contains("Zanzibar shipping insurers")
+    });
+    s.send("\x1b");
+    s.wait_for("the river again", |sc| {
+        sc.contents().contains("River · every item")
+    });
+
+    // `/` then a word, Enter keeps it; `F` saves the filter as "gulf".
+    s.send("/zanzibar\r");
+    s.wait_for("the filter", |sc| {
+        let c = sc.contents();
+        c.contains("filter: /zanzibar") && !c.contains("Fishermen of Sur")
+    });
+    s.send("F");
+    s.wait_for("the name asked", |sc| {
+        sc.contents().contains("save the filter as:")
+    });
+    s.send("gulf\r");
+    s.wait_for("the filter saved", |sc| {
+        sc.contents().contains("filter «gulf» saved")
+    });
+    s.send("q");
+    assert!(s.wait_exit().success());
+
+    // A restart: the grid, no filter; `'` lists the saved filters, `1`
+    // recalls the first.
+    let mut s = Session::start_in(s.dir, 120, 30, feed);
+    s.wait_for("the grid", |sc| sc.contents().contains("1 Nuclear"));
+    assert!(!s.screen().contains("filter:"));
+    s.send("'");
+    s.wait_for("the saved filters", |sc| {
+        let c = sc.contents();
+        c.contains("saved filters") && c.contains("1 gulf")
+    });
+    s.send("1");
+    s.wait_for("the filter recalled, in the river", |sc| {
+        let c = sc.contents();
+        c.contains("filter: /zanzibar")
+            && c.contains("River · every item")
+            && c.contains("Zanzibar shipping insurers")
+            && !c.contains("Fishermen of Sur")
+    });
+    // `y` copies the selected item's link through the terminal.
+    s.send("y");
+    s.wait_for("the copy said", |sc| {
+        sc.contents()
+            .contains("link copied (OSC 52): https://example.org/r2")
+    });
+    let (_, seq) = marsad::link::osc52("https://example.org/r2").unwrap();
+    assert!(
+        s.raw.windows(seq.len()).any(|w| w == seq.as_slice()),
+        "the OSC 52 sequence reached the terminal"
     );
     s.send("q");
     assert!(s.wait_exit().success());
