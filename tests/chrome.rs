@@ -248,3 +248,42 @@ fn an_item_in_several_topics_is_full_in_its_first_pane_and_dim_after() {
     assert_ne!(colour(found[0]), Color::DarkGray, "first pane: in full");
     assert_eq!(colour(found[1]), Color::DarkGray, "second pane: an echo");
 }
+
+/// Finding 5: at every size, in the grid and the river, a row's title never
+/// touches the field before it (source or badges): a blank cell parts them.
+#[test]
+fn titles_are_parted_from_their_source_at_every_width() {
+    for size in [(80, 24), (120, 40), (160, 48)] {
+        for river in [false, true] {
+            let mut s = support::state(size);
+            if river {
+                s.update(Action::River);
+            }
+            let buf = render(&s);
+            let body = marsad::ui::layout::body(buf.area);
+            let rows = lines(&buf);
+            let mut seen = 0;
+            for r in support::rows() {
+                // As drawn: the start of the title (Arabic: its visual end,
+                // the title's first word, is on the right).
+                let drawn = v(&r.title);
+                let head: String = drawn.chars().take(8).collect();
+                for l in rows
+                    .iter()
+                    .take(body.bottom() as usize)
+                    .skip(body.y as usize)
+                {
+                    if let Some(at) = l.find(&head) {
+                        let before = l[..at].chars().last();
+                        assert!(
+                            before.is_none_or(|c| c == ' '),
+                            "{size:?} river={river}: {l:?}"
+                        );
+                        seen += 1;
+                    }
+                }
+            }
+            assert!(seen >= 5, "{size:?} river={river}: {seen} rows checked");
+        }
+    }
+}
