@@ -87,7 +87,11 @@ impl Saved {
                 .party
                 .as_ref()
                 .and_then(|p| taxonomy.parties.iter().position(|x| x == p)),
-            feed: self.feed.clone(),
+            feed: self
+                .feed
+                .as_deref()
+                .map(crate::text::sanitize::sanitize)
+                .filter(|f| !f.is_empty()),
             unread_only: self.unread_only,
             text,
         };
@@ -97,5 +101,55 @@ impl Saved {
             Layout::Grid
         };
         (filter, layout)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn taxonomy(topics: &[&str], parties: &[&str]) -> Taxonomy {
+        let mut t = Taxonomy::default();
+        t.topics = topics.iter().map(|t| t.to_string()).collect();
+        t.parties = parties.iter().map(|p| p.to_string()).collect();
+        t
+    }
+
+    #[test]
+    fn a_filter_comes_back_by_ids_after_the_config_is_reordered() {
+        let before = taxonomy(&["nuclear", "sanctions", "rights"], &["us", "iran"]);
+        let filter = Filter {
+            hidden_topics: 0b100,
+            show_other: true,
+            party: Some(1),
+            feed: Some("BBC Arabic".into()),
+            unread_only: true,
+            text: "مسقط talks".into(),
+        };
+        let json = Saved::new(&filter, Layout::River, &before).to_json();
+        let saved = Saved::parse(&json).unwrap();
+        assert_eq!(saved.apply(&before), (filter.clone(), Layout::River));
+        // Reordered, and a topic gone: the same topics and party by id.
+        let after = taxonomy(&["rights", "nuclear"], &["iran", "oman", "us"]);
+        let (f, _) = saved.apply(&after);
+        assert_eq!((f.hidden_topics, f.party), (0b1, Some(0)));
+    }
+
+    #[test]
+    fn what_the_store_gives_back_is_checked() {
+        assert!(Saved::parse("not json").is_err());
+        assert!(Saved::parse(&"x".repeat(MAX_JSON + 1)).is_err());
+        let tax = taxonomy(&["nuclear"], &[]);
+        let hostile =
+            r#"{"text":"a\u001b]0;pwn\u0007b","feed":"\u001b[2J","hidden_topics":["nope"]}"#;
+        let (f, layout) = Saved::parse(hostile).unwrap().apply(&tax);
+        assert!(!f.text.chars().any(char::is_control), "{:?}", f.text);
+        assert!(
+            f.feed
+                .as_deref()
+                .is_none_or(|x| !x.chars().any(char::is_control))
+        );
+        assert_eq!((f.hidden_topics, layout), (0, Layout::Grid));
     }
 }
