@@ -18,6 +18,7 @@ fn lines(s: &State, width: u16) -> Vec<Line<'static>> {
         Line::from(" An item in several topics is drawn in full in the first; later panes show"),
         Line::from(" it dimmed. Badges every row of a pane shares are in the pane's title."),
         Line::from(" Filters combine and apply to every pane. 1-9 jump to a pane."),
+        Line::from(" v: the river, every item in one list. n/N: the next/previous unread item."),
         Line::from(" Change keys in the [keys] table of feeds.toml."),
         Line::from(format!(
             " Arabic display: {} (b switches). Times: {} (u: UTC or the watch's zone).",
