@@ -95,8 +95,11 @@ impl Workers {
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     {
+        // Relative to the thread's own nice value (a worker inherits the process's),
+        // so a marsad started under `nice` keeps its workers below its writer.
         let tid = rustix::thread::gettid();
-        if let Err(e) = rustix::process::setpriority_process(Some(tid), NICENESS) {
+        let now = rustix::process::getpriority_process(Some(tid)).unwrap_or(0);
+        if let Err(e) = rustix::process::setpriority_process(Some(tid), (now + NICENESS).min(19)) {
             tracing::debug!(error = %e, "could not lower a worker's priority");
         }
     }
