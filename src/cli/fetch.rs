@@ -73,6 +73,10 @@ pub fn run(ctx: &Context, args: &FetchArgs) -> anyhow::Result<ExitCode> {
             let started = Instant::now();
             let results = collector.poll_all(memory, &cancel, false).await;
             let code = report(&results, started.elapsed(), args.json)?;
+            // From cron, the collector's hourly prune is this run's.
+            if let Some(age) = ctx.config.settings.retention {
+                crate::feeds::retention::prune_once(&store, age, &cancel).await;
+            }
             refuse_damaged(&store)?;
             Ok(code)
         } else {

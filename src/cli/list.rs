@@ -65,7 +65,7 @@ pub struct ExportArgs {
 /// sanitized again on the way out (they were when stored): a store file made
 /// or changed by something else must not reach a terminal or a consumer raw.
 #[derive(Debug, Serialize)]
-struct ItemLine<'a> {
+pub(super) struct ItemLine<'a> {
     id: i64,
     feed: Cow<'a, str>,
     source: Cow<'a, str>,
@@ -80,7 +80,7 @@ struct ItemLine<'a> {
     text: Option<Cow<'a, str>>,
 }
 
-fn line(item: &StoredItem, with_text: bool) -> ItemLine<'_> {
+pub(super) fn line(item: &StoredItem, with_text: bool) -> ItemLine<'_> {
     ItemLine {
         id: item.id.0,
         feed: one_line(&item.feed),

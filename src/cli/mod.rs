@@ -13,6 +13,7 @@ mod feeds;
 mod fetch;
 mod list;
 mod opml;
+mod prune;
 pub mod resolve;
 mod seed;
 pub mod watch;
@@ -93,6 +94,11 @@ pub enum Command {
         after_help = "Exit status of --once:\n  0  the feeds were polled (some may have failed: see the table)\n  1  marsad could not run (configuration, store)\n  2  the command line is wrong (an unknown --feed, a bad option)\n  3  every feed polled failed\n\nExamples:\n  marsad fetch --once\n  marsad fetch --once --feed \"BBC Arabic\" --json\n  marsad fetch                    run as a collector until Ctrl-C"
     )]
     Fetch(fetch::FetchArgs),
+    /// Prune old items (kept as tombstones, so they are not fetched again)
+    #[command(
+        after_help = "Pruning runs a page of 2,000 items at a time: the collector and dashboards go on.\n\nExamples:\n  marsad prune --older-than 400d --dry-run\n  marsad prune --older-than 1y --archive old.ndjson\n  marsad prune                    by settings.retention"
+    )]
+    Prune(prune::PruneArgs),
     /// Each feed's health: last result, latency, items, failures, next poll
     Feeds {
         /// Print JSON instead of a table
@@ -275,6 +281,7 @@ fn run_command(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::List(args) => list::list(&ctx, &args),
         Command::Export(args) => list::export(&ctx, &args),
         Command::Fetch(args) => fetch::run(&ctx, &args),
+        Command::Prune(args) => prune::run(&ctx, &args),
         Command::Feeds { json } => feeds::run(&ctx, json),
         Command::Opml(cmd) => opml::run(&ctx.config, &cmd),
         Command::Classify { explain } => classify::run(&ctx, explain),

@@ -195,6 +195,7 @@ struct RawSettings {
     timeout: Option<HumanDuration>,
     max_body_mb: Option<Spanned<u64>>,
     alert_backfill: Option<HumanDuration>,
+    retention: Option<HumanDuration>,
     bidi: Option<BidiMode>,
     shape: Option<bool>,
     show_other: Option<bool>,
@@ -234,6 +235,9 @@ pub struct Settings {
     pub max_body: u64,
     /// Items older than this on a feed's first fetch are marked, not rung.
     pub alert_backfill: Duration,
+    /// Items older than this are pruned by the collector (kept as tombstones
+    /// so they are not fetched again); `None` keeps everything.
+    pub retention: Option<Duration>,
     pub bidi: BidiMode,
     pub shape: bool,
     pub show_other: bool,
@@ -257,6 +261,7 @@ impl Default for Settings {
             timeout: Duration::from_secs(30),
             max_body: 16 * 1024 * 1024,
             alert_backfill: Duration::from_secs(24 * 3600),
+            retention: None,
             bidi: BidiMode::Auto,
             shape: false,
             show_other: false,
@@ -560,6 +565,7 @@ impl Validator<'_> {
             timeout: raw.timeout.map_or(d.timeout, |h| h.0),
             max_body,
             alert_backfill: raw.alert_backfill.map_or(d.alert_backfill, |h| h.0),
+            retention: raw.retention.map(|h| h.0),
             bidi: raw.bidi.unwrap_or(d.bidi),
             shape: raw.shape.unwrap_or(d.shape),
             show_other: raw.show_other.unwrap_or(d.show_other),

@@ -12,6 +12,7 @@ pub mod items;
 pub mod opml;
 pub mod parse;
 pub mod poller;
+pub mod retention;
 pub mod schedule;
 pub mod workers;
 

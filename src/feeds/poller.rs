@@ -498,6 +498,13 @@ impl Collector {
             .map(|m| (m.feed.name.clone(), (m, false)))
             .collect();
         let (done_tx, mut done_rx) = mpsc::unbounded_channel::<(String, Option<PollResult>)>();
+        if let Some(age) = self.settings.retention {
+            tracker.spawn(super::retention::keep(
+                self.store.clone(),
+                age,
+                cancel.clone(),
+            ));
+        }
         loop {
             let now = self.clock.now();
             let due: Vec<String> = feeds
