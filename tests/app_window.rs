@@ -218,3 +218,24 @@ proptest! {
         }
     }
 }
+
+/// The strip's and the alerts view's pages, the open count and the watcher's
+/// look at what new items fired use indexes: no scan of the fired alerts, no
+/// sort of them all (ties of a time may be sorted).
+#[test]
+fn alert_queries_use_their_indexes() {
+    let f = support::state((120, 40));
+    for (what, plan) in f.reader.explain_alerts().unwrap() {
+        let text = plan.join("\n");
+        assert!(text.contains("USING"), "{what}: {text}");
+        for step in &plan {
+            // A scan in an index's order stops at the page's limit.
+            let scan = step.starts_with("SCAN") && !step.contains("USING INDEX");
+            assert!(!scan, "{what} scans: {text}");
+            assert!(
+                !step.contains("TEMP B-TREE FOR ORDER BY"),
+                "{what} sorts: {text}"
+            );
+        }
+    }
+}

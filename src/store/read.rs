@@ -162,6 +162,35 @@ const ALERT_SELECT: &str =
     "SELECT a.item_id, a.alert, i.title, i.source, a.fired_at, a.quiet, a.acknowledged, i.ts
      FROM alerts_fired a JOIN items i ON i.id = a.item_id";
 
+const OPEN_COUNT: &str = "SELECT count(*) FROM alerts_fired WHERE acknowledged = 0 AND quiet = 0";
+
+const AFTER_ITEM: &str =
+    "SELECT a.item_id, a.alert, i.title, i.source, a.fired_at, a.quiet, a.acknowledged, i.ts
+     FROM alerts_fired a JOIN items i ON i.id = a.item_id
+     WHERE a.item_id > ?1 ORDER BY a.item_id, a.alert LIMIT ?2";
+
+/// The SQL of a page of alerts (see [`Reader::alerts_page`]); its arguments:
+/// the row it starts past (fired at, item, alert) if `from`, then the limit.
+fn alerts_sql(open_only: bool, from: bool, toward: Toward) -> String {
+    let mut sql = format!("{ALERT_SELECT} WHERE 1");
+    if open_only {
+        sql.push_str(" AND a.acknowledged = 0 AND a.quiet = 0");
+    }
+    let (op, dir) = match toward {
+        Toward::Older => ("<", "DESC"),
+        Toward::Newer => (">", "ASC"),
+    };
+    if from {
+        sql.push_str(&format!(
+            " AND (a.fired_at, a.item_id, a.alert) {op} (?, ?, ?)"
+        ));
+    }
+    sql.push_str(&format!(
+        " ORDER BY a.fired_at {dir}, a.item_id {dir}, a.alert {dir} LIMIT ?"
+    ));
+    sql
+}
+
 fn alert_row(r: &Row<'_>) -> rusqlite::Result<AlertRow> {
     Ok(AlertRow {
         item: ItemId(r.get(0)?),
@@ -312,27 +341,14 @@ impl Reader {
         toward: Toward,
         limit: usize,
     ) -> Result<Vec<AlertRow>, StoreError> {
-        let mut sql = format!("{ALERT_SELECT} WHERE 1");
-        if open_only {
-            sql.push_str(" AND a.acknowledged = 0 AND a.quiet = 0");
-        }
         let mut args: Vec<Value> = Vec::new();
-        let (op, dir) = match toward {
-            Toward::Older => ("<", "DESC"),
-            Toward::Newer => (">", "ASC"),
-        };
         if let Some(a) = from {
-            sql.push_str(&format!(
-                " AND (a.fired_at, a.item_id, a.alert) {op} (?, ?, ?)"
-            ));
             args.push(Value::Integer(a.fired_at.timestamp_millis()));
             args.push(Value::Integer(a.item.0));
             args.push(Value::Text(a.alert.clone()));
         }
-        sql.push_str(&format!(
-            " ORDER BY a.fired_at {dir}, a.item_id {dir}, a.alert {dir} LIMIT ?"
-        ));
         args.push(Value::Integer(limit.min(i64::MAX as usize) as i64));
+        let sql = alerts_sql(open_only, from.is_some(), toward);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query(params_from_iter(args))?;
         let mut out = lenient(rows, "item", alert_row, &self.skipped)?;
@@ -342,21 +358,53 @@ impl Reader {
         Ok(out)
     }
 
+    /// How the store would read the alerts' pages, their count and those
+    /// fired since an item (SQLite's query plans, one line a step): for the
+    /// tests that check they use indexes.
+    pub fn explain_alerts(&self) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+        let mut queries = Vec::new();
+        for open_only in [true, false] {
+            for (from, toward) in [
+                (false, Toward::Older),
+                (true, Toward::Older),
+                (true, Toward::Newer),
+            ] {
+                let sql = alerts_sql(open_only, from, toward);
+                let n = if from { 4 } else { 1 };
+                queries.push((
+                    format!("open {open_only}, past a row {from}, {toward:?}"),
+                    sql,
+                    n,
+                ));
+            }
+        }
+        queries.push(("open count".into(), OPEN_COUNT.to_string(), 0));
+        queries.push(("fired after an item".into(), AFTER_ITEM.to_string(), 2));
+        let mut out = Vec::new();
+        for (what, sql, n) in queries {
+            let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+            let args = vec![Value::Integer(0); n];
+            let mut rows = stmt.query(params_from_iter(args))?;
+            let mut plan = Vec::new();
+            while let Some(r) = rows.next()? {
+                plan.push(r.get::<_, String>(3)?);
+            }
+            out.push((what, plan));
+        }
+        Ok(out)
+    }
+
     /// How many alerts are open (not acknowledged, not quiet).
     pub fn open_alert_count(&self) -> Result<u64, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM alerts_fired WHERE acknowledged = 0 AND quiet = 0",
-            [],
-            |r| r.get::<_, i64>(0),
-        )? as u64)
+        Ok(self
+            .conn
+            .query_row(OPEN_COUNT, [], |r| r.get::<_, i64>(0))? as u64)
     }
 
     /// The alerts fired by items stored after item `after`, oldest first, at
     /// most `limit`.
     pub fn alerts_after_item(&self, after: i64, limit: usize) -> Result<Vec<AlertRow>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "{ALERT_SELECT} WHERE a.item_id > ?1 ORDER BY a.item_id, a.alert LIMIT ?2"
-        ))?;
+        let mut stmt = self.conn.prepare_cached(AFTER_ITEM)?;
         let rows = stmt.query(rusqlite::params![after, limit as i64])?;
         lenient(rows, "item", alert_row, &self.skipped)
     }
