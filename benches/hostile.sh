@@ -86,7 +86,7 @@ row() {
     rss_mib=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
     per_mb=$(awk -v c="$cpu" -v b="$bytes" 'BEGIN { printf "%.3f", c / (b / 1e6) }')
     ok=$(awk -v r="$rss" -v p="$per_mb" 'BEGIN { print (r <= 200 * 1024 && p <= 1.0) ? "yes" : "**no**" }')
-    echo "| $label | $mb | $wall ($(span 1 "$f")) | $cpu ($(span 2 "$f")) | $per_mb | $rss_mib ($(awk '{ print $3 / 1024 }' "$f" | sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.1f–%.1f", lo, hi }')) | $ok |"
+    echo "| $label | $mb | $wall ($(span 1 "$f")) | $cpu ($(span 2 "$f")) | $per_mb | $rss_mib ($(awk '{ print $3 / 1024 }' "$f" | sort -n | awk -v dash="–" 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.1f%s%.1f", lo, dash, hi }')) | $ok |"
 }
 
 cd "$WORK"
@@ -122,6 +122,15 @@ print(f"- {name}: {len(text)} bytes of text: `{text[:100]!r}` … `{text[-100:]!
 EOF
 done
 
+# What follows the marker in the report (the checklist) is kept as it is.
+KEEP=$WORK/keep.md
+MARKER='<!-- kept by benches/hostile.sh -->'
+if [ -f "$OUT" ] && grep -qF "$MARKER" "$OUT"; then
+    awk -v m="$MARKER" 'index($0, m) { on = 1 } on' "$OUT" >"$KEEP"
+else
+    : >"$KEEP"
+fi
+
 {
     echo "# Hostile feeds: the probe's cases (issue 18)"
     echo
@@ -140,5 +149,9 @@ done
     echo "Stored text:"
     echo
     cat "$SAMPLES"
+    if [ -s "$KEEP" ]; then
+        echo
+        cat "$KEEP"
+    fi
 } >"$OUT"
 cat "$OUT"

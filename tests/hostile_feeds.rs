@@ -108,6 +108,118 @@ fn a_table_of_a_million_cells_is_rows_of_text_in_bounded_memory() {
     assert!(!text.contains("more rows"));
 }
 
+#[cfg(unix)]
+#[test]
+fn a_table_of_1700_by_1700_cells_is_cut_in_bounded_memory() {
+    // The probe's largest item: 14.5 MB, 2.9 million unclosed cells (html2text
+    // peaked at 4.9 GB on it). Within the default body cap of 16 MiB.
+    let body = format!(
+        "<table>{}</table>",
+        format!("<tr>{}", "<td>x".repeat(1700)).repeat(1700)
+    );
+    assert!(body.len() > 14_000_000);
+    let (out, text) = fetch_limited(body, 120, 512);
+    assert_stored("table 1700", &out);
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("x | x")).collect();
+    assert_eq!(rows.len(), marsad::text::html::MAX_ROWS);
+    assert!(rows[0].ends_with("[… 1650 more cells]"), "{}", rows[0]);
+    assert!(
+        text.trim_end().ends_with("[… 700 more rows]"),
+        "{}",
+        &text[text.len() - 200..]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_feed_is_refused_not_waited_on() {
+    // Nobody ever writes the FIFO: opening it to read would block for ever,
+    // past the fetch timeout and SIGTERM. `timeout` kills a run that hangs.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let made = std::process::Command::new("mkfifo")
+        .arg(d.join("feed.fifo"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::fs::write(
+        d.join("watch.toml"),
+        "[settings]\ntimeout = \"60s\"\n\n[[feed]]\nname = \"Fifo\"\nurl = \"file:feed.fifo\"\n\n\
+         [[topic]]\nid = \"t\"\nname = \"T\"\nterms = [\"x\"]\n",
+    )
+    .unwrap();
+    let out = support::private(&mut std::process::Command::new("timeout"), d)
+        .args(["-s", "KILL", "30", env!("CARGO_BIN_EXE_marsad")])
+        .args([
+            "--config",
+            "watch.toml",
+            "--store",
+            "s.db",
+            "fetch",
+            "--once",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some(), "killed by timeout: {out:?}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["totals"]["errors"], 1, "{report}");
+    let error = report["feeds"][0]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("not a regular file"), "{report}");
+}
+
+#[test]
+fn invisible_characters_cannot_hide_a_word_from_an_alert() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    let feed = &Config::parse(
+        "[[feed]]\nname = \"Hostile\"\nurl = \"file:feed.xml\"\n",
+        marsad::config::ConfigSource::BuiltIn,
+    )
+    .unwrap()
+    .feeds[0];
+    // The Mongolian vowel separator, zero-width space, joiner and BOM, a
+    // soft hyphen and a variation selector, each inside "Muscat".
+    let titles = [
+        "Talks in Mus\u{180E}cat",
+        "Talks in Mus\u{200B}cat",
+        "Talks in Mus\u{2060}cat",
+        "Talks in Mus\u{FEFF}cat",
+        "Talks in Mus\u{00AD}cat",
+        "Talks in Mus\u{FE0F}cat",
+        "محادثات في مس\u{180E}قط",
+    ];
+    let items: String = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            format!("<item><title>{t}</title><guid>g{i}</guid><description>x</description></item>")
+        })
+        .collect();
+    let body = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>h</title>{items}</channel></rss>"
+    );
+    let made = items::make(
+        &pipeline(),
+        &store,
+        feed,
+        fetched(body),
+        Utc::now(),
+        std::time::Duration::from_secs(30),
+    )
+    .unwrap();
+    assert_eq!(made.items.len(), titles.len());
+    for (item, t) in made.items.iter().zip(titles) {
+        let alerts: Vec<&str> = item.labels.alerts.iter().map(|l| l.id.as_ref()).collect();
+        assert!(alerts.contains(&"muscat"), "{t:?}: {alerts:?}");
+        assert!(
+            !item.title.chars().any(marsad::text::sanitize::is_invisible),
+            "{:?}",
+            item.title
+        );
+    }
+}
+
 fn pipeline() -> Pipeline {
     let config = Config::builtin();
     Pipeline::new(marsad::classify::Classifier::new(&config).unwrap())

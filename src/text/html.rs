@@ -9,7 +9,8 @@
 //! tables and lists, stop growing at [`MAX_NESTING`]; deeper ones flow as
 //! text), a table shows at most [`MAX_COLUMNS`] cells a row and [`MAX_ROWS`]
 //! rows, the text at most [`MAX_TEXT`] bytes, and each cut says so where it
-//! is made. The input goes to the tokenizer in slices, so a time limit is
+//! is made; a tag's attributes past the 256th are left out
+//! (`super::attrs`). The input goes to the tokenizer in slices, so a time limit is
 //! kept between two of them ([`html_to_text_by`]).
 
 use std::cell::RefCell;
@@ -105,9 +106,10 @@ fn simple_paragraphs(html: &str) -> Option<String> {
 
 /// The tokenizer's path: the fragment in slices, the converter as its sink.
 fn convert(html: &str, out_of_time: &dyn Fn() -> bool) -> Result<String, OutOfTime> {
+    let html = super::attrs::cap_attributes(html);
     let tokenizer = Tokenizer::new(Converter::default(), TokenizerOpts::default());
     let queue = BufferQueue::default();
-    let mut rest = html;
+    let mut rest = &*html;
     while !rest.is_empty() {
         let at = match rest.floor_char_boundary(SLICE) {
             0 => rest.ceil_char_boundary(1),

@@ -1,6 +1,7 @@
 //! Pure text functions: HTML to text, sanitizing for display, normalizing for
 //! matching and search, language detection. No IO.
 
+pub mod attrs;
 pub mod bidi;
 pub mod html;
 pub mod lang;
