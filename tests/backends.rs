@@ -168,7 +168,7 @@ fn scenario(store: &dyn Backend, now: DateTime<Utc>) -> Vec<String> {
     seen.push(format!("fired {fired:?}"));
 
     // Feed b: the same Arabic story by its link with tracking added, the
-    // bakery item under another link (same text), and one new item.
+    // bakery item under another link (same text), and one new item, twice.
     let second: Vec<Raw<'_>> = vec![
         (
             Some("b-1"),
@@ -191,6 +191,14 @@ fn scenario(store: &dyn Backend, now: DateTime<Utc>) -> Vec<String> {
             "Omani officials said.",
             0,
         ),
+        // The same item twice in one batch, under another guid.
+        (
+            Some("b-4"),
+            Some("https://b.example/3"),
+            NEXT,
+            "Omani officials said.",
+            0,
+        ),
     ];
     let fetch_err = FetchRecord {
         attempted: now,
@@ -202,7 +210,7 @@ fn scenario(store: &dyn Backend, now: DateTime<Utc>) -> Vec<String> {
     let r = store
         .ingest(batch("b", items(&p, now, &second), None))
         .unwrap();
-    assert_eq!((r.added, r.seen), (1, 2));
+    assert_eq!((r.added, r.seen), (1, 3));
     let r = store
         .ingest(batch("b", Vec::new(), Some(fetch_err)))
         .unwrap();

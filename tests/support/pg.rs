@@ -19,7 +19,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{ChildStdin, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -29,6 +29,9 @@ pub struct Server {
     admin: String,
     /// Keeps the watcher's pipe open while the tests run.
     _keepalive: Option<Mutex<ChildStdin>>,
+    /// The cluster's folder (its socket, `data/`), when this process
+    /// started it.
+    dir: Option<PathBuf>,
 }
 
 /// A database of its own for one test, on the shared server.
@@ -39,6 +42,13 @@ pub struct Db {
 
 static SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
 static NEXT_DB: AtomicUsize = AtomicUsize::new(0);
+static DURABLE: AtomicBool = AtomicBool::new(false);
+
+/// Makes the cluster, once started, as durable as a real one (fsync and
+/// synchronous commit on): for benchmarks. Call before the first [`db`].
+pub fn durable() {
+    DURABLE.store(true, Ordering::SeqCst);
+}
 
 /// A fresh, empty database, or None (after saying why) when no PostgreSQL
 /// server can be had here. Panics when `MARSAD_REQUIRE_PG=1` and none can.
@@ -73,7 +83,15 @@ pub fn db(test: &str) -> Option<Db> {
     })
 }
 
-/// Where `initdb`, `pg_ctl` and `postgres` are, if anywhere.
+/// The folder of the cluster this process started (its socket, `data/`).
+pub fn socket_dir() -> Option<String> {
+    match SERVER.get() {
+        Some(Ok(s)) => s.dir.as_ref().and_then(|d| d.to_str()).map(str::to_string),
+        _ => None,
+    }
+}
+
+/// Where `initdb` and `postgres` are, if anywhere.
 pub fn find_bin() -> Result<PathBuf, String> {
     let has = |dir: &Path| dir.join("initdb").is_file() && dir.join("postgres").is_file();
     if let Ok(dir) = std::env::var("MARSAD_PG_BIN") {
@@ -127,6 +145,7 @@ impl Server {
             return Ok(Server {
                 admin: url,
                 _keepalive: None,
+                dir: None,
             });
         }
         let bin = find_bin()?;
@@ -196,9 +215,16 @@ impl Server {
         // The server, under a shell that stops it (fast shutdown) and removes
         // its folder when the test process's end closes the pipe.
         let postgres = bin.join("postgres");
+        // Tests need no durability; a benchmark ($MARSAD_PG_DURABLE=1) does.
+        let durable = DURABLE.load(Ordering::SeqCst)
+            || std::env::var("MARSAD_PG_DURABLE").is_ok_and(|v| v == "1");
+        let speed = if durable {
+            ""
+        } else {
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        };
         let script = r#"
-            "$1" -D "$2/data" -k "$2" -c listen_addresses= -c fsync=off \
-                -c synchronous_commit=off -c full_page_writes=off \
+            "$1" -D "$2/data" -k "$2" -c listen_addresses= $3 \
                 -c max_connections=200 >"$2/server.log" 2>&1 &
             pid=$!
             cat >/dev/null
@@ -212,6 +238,7 @@ impl Server {
             .arg("sh")
             .arg(&postgres)
             .arg(&dir)
+            .arg(speed)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
@@ -229,6 +256,7 @@ impl Server {
         let server = Server {
             admin,
             _keepalive: Some(Mutex::new(stdin)),
+            dir: Some(dir.clone()),
         };
         let started = Instant::now();
         loop {

@@ -5,6 +5,8 @@
 //! for the whole team (an item two collectors bring at once is inserted by
 //! one of them; the other finds it there).
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use postgres::Transaction;
 
@@ -13,7 +15,7 @@ use super::super::canon::{ItemKeys, canonical_link};
 use super::super::write::{AlertPolicy, FeedRef, FetchRecord, IngestBatch, IngestReport};
 use super::super::{StoreError, labels};
 use super::team::{self, Change};
-use crate::model::{FeedId, FiredAlert, ItemId, StoredItem};
+use crate::model::{FeedId, FiredAlert, ItemId, NewItem, StoredItem};
 
 pub(super) fn to_ts(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
@@ -61,28 +63,6 @@ pub(super) fn sync_feeds(tx: &mut Transaction<'_>, feeds: &[FeedRef]) -> Result<
     Ok(())
 }
 
-/// The id of the label `key` (`kind:name`, as in a tags line), made on
-/// first use.
-fn label_id(tx: &mut Transaction<'_>, key: &str) -> Result<i64, StoreError> {
-    let (kind, name) = key.split_once(':').unwrap_or((key, ""));
-    if let Some(r) = tx.query_opt(
-        "SELECT id FROM labels WHERE kind = $1 AND name = $2",
-        &[&kind, &name],
-    )? {
-        return Ok(r.get(0));
-    }
-    tx.execute(
-        "INSERT INTO labels (kind, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        &[&kind, &name],
-    )?;
-    Ok(tx
-        .query_one(
-            "SELECT id FROM labels WHERE kind = $1 AND name = $2",
-            &[&kind, &name],
-        )?
-        .get(0))
-}
-
 /// The words of a search key (from `ItemKeys`), each once, as the index
 /// takes them.
 pub(super) fn index_words(key: &str) -> Vec<&str> {
@@ -96,7 +76,10 @@ pub(super) fn index_words(key: &str) -> Vec<&str> {
 }
 
 /// Writes a batch in the transaction `tx`; the report is whole (the new
-/// items given back when the batch keeps them).
+/// items given back when the batch keeps them). A handful of statements per
+/// batch, whatever its size: the items in one INSERT (rows in batch order,
+/// so ids follow it as on SQLite), their labels, label lists and alerts in
+/// one each.
 pub(super) fn ingest(
     tx: &mut Transaction<'_>,
     batch: &IngestBatch,
@@ -109,114 +92,168 @@ pub(super) fn ingest(
         )?
         .get(0);
     let now = Utc::now();
-    let insert = tx.prepare(
-        "INSERT INTO items (feed_id, guid, link, canon_link, content_hash, source, title, text,
-                            lang, published, date_is_fetch, fetched, ts, labels, tags, search)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                 array_to_tsvector($16::text[]))
-         ON CONFLICT DO NOTHING
-         RETURNING id",
-    )?;
-    let link = tx.prepare(
-        "INSERT INTO label_items (label, ts, item) SELECT unnest($1::bigint[]), $2, $3
-         ON CONFLICT DO NOTHING",
-    )?;
-    let fire = tx.prepare(
-        "INSERT INTO alerts_fired (item_id, alert, fired_at, quiet) VALUES ($1, $2, $3, $4)
-         ON CONFLICT DO NOTHING",
-    )?;
     let mut report = IngestReport {
         feed: Some(feed),
         ..IngestReport::default()
     };
-    let feed_label = label_id(tx, &feed_key(feed.0))?;
-    let mut max_id: Option<i64> = None;
+    let n = batch.items.len();
+    let mut cols = Columns::with_capacity(n);
     for item in &batch.items {
-        let keys = match &item.keys {
-            Some(k) if k.fit(&item.title, &item.text) => k.clone(),
-            _ => ItemKeys::of(&item.title, &item.text),
-        };
-        let canon = item.link.as_deref().and_then(canonical_link);
-        let encoded = labels::encode(&item.labels)?;
-        let tags = labels::tags(&item.labels);
-        let when = item.published.unwrap_or(item.fetched);
-        let ts = to_ts(when);
-        let words = index_words(&keys.search);
-        let row = tx.query_opt(
-            &insert,
+        cols.push(item)?;
+    }
+    let rows = if n == 0 {
+        Vec::new()
+    } else {
+        tx.query(
+            "INSERT INTO items (feed_id, guid, link, canon_link, content_hash, source, title,
+                                text, lang, published, date_is_fetch, fetched, ts, labels, tags,
+                                search)
+             SELECT $1, u.guid, u.link, u.canon, u.hash, u.source, u.title, u.text, u.lang,
+                    u.published, u.dif, u.fetched, u.ts, u.labels, u.tags,
+                    array_to_tsvector(string_to_array(u.words, ' '))
+             FROM unnest($2::text[], $3::text[], $4::text[], $5::bytea[], $6::text[],
+                         $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bool[],
+                         $12::bigint[], $13::bigint[], $14::text[], $15::text[], $16::text[])
+                  WITH ORDINALITY
+                  AS u(guid, link, canon, hash, source, title, text, lang, published, dif,
+                       fetched, ts, labels, tags, words, ord)
+             ORDER BY u.ord
+             ON CONFLICT DO NOTHING
+             RETURNING id, content_hash",
             &[
                 &feed.0,
-                &item.guid,
-                &item.link,
-                &canon,
-                &&keys.hash[..],
-                &item.source,
-                &item.title,
-                &item.text,
-                &item.labels.lang,
-                &item.published.map(to_ts),
-                &item.date_is_fetch_time,
-                &to_ts(item.fetched),
-                &ts,
-                &encoded,
-                &tags,
-                &words,
+                &cols.guid,
+                &cols.link,
+                &cols.canon,
+                &cols.hash,
+                &cols.source,
+                &cols.title,
+                &cols.text,
+                &cols.lang,
+                &cols.published,
+                &cols.date_is_fetch,
+                &cols.fetched,
+                &cols.ts,
+                &cols.labels,
+                &cols.tags,
+                &cols.words,
             ],
-        )?;
-        let Some(row) = row else {
-            report.seen += 1;
-            continue;
-        };
-        let id = ItemId(row.get(0));
-        max_id = max_id.max(Some(id.0));
-        let mut label_ids = vec![feed_label];
+        )?
+    };
+    // Which of the batch's items were new: by their content hash, unique in
+    // the store (the first of the batch with it, as inserts went in order).
+    let mut by_hash: HashMap<&[u8], usize> = HashMap::with_capacity(n);
+    for (i, h) in cols.hash.iter().enumerate() {
+        by_hash.entry(h.as_slice()).or_insert(i);
+    }
+    let mut new: Vec<(usize, ItemId)> = rows
+        .iter()
+        .filter_map(|r| {
+            let hash: &[u8] = r.get(1);
+            by_hash.get(hash).map(|&i| (i, ItemId(r.get(0))))
+        })
+        .collect();
+    new.sort_unstable_by_key(|&(i, _)| i);
+    report.added = new.len();
+    report.seen = n - new.len();
+
+    // Labels: each new item under its tags, its feed, and "no topic" when
+    // it has none.
+    let feed_key = feed_key(feed.0);
+    let mut keys: Vec<&str> = vec![&feed_key, NO_TOPIC];
+    for &(i, _) in &new {
+        keys.extend(cols.tags[i].split_ascii_whitespace());
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    let ids = label_ids(tx, &keys)?;
+    let (mut l_label, mut l_ts, mut l_item) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut a_item, mut a_alert, mut a_quiet) = (Vec::new(), Vec::new(), Vec::new());
+    for &(i, id) in &new {
+        let item = &batch.items[i];
+        let ts = cols.ts[i];
         let mut topic = false;
-        for tag in tags.split_ascii_whitespace() {
-            topic |= tag.starts_with("topic:");
-            label_ids.push(label_id(tx, tag)?);
+        let tags = cols.tags[i].split_ascii_whitespace();
+        for key in tags.chain([feed_key.as_str()]) {
+            topic |= key.starts_with("topic:");
+            l_label.push(ids[key]);
+            l_ts.push(ts);
+            l_item.push(id.0);
         }
         if !topic {
-            label_ids.push(label_id(tx, NO_TOPIC)?);
+            l_label.push(ids[NO_TOPIC]);
+            l_ts.push(ts);
+            l_item.push(id.0);
         }
-        tx.execute(&link, &[&label_ids, &ts, &id.0])?;
         let quiet = match batch.alerts {
             AlertPolicy::Quiet => true,
             AlertPolicy::Live { backfill } => {
                 first_fetch
                     && now
-                        .signed_duration_since(when)
+                        .signed_duration_since(item.published.unwrap_or(item.fetched))
                         .to_std()
                         .is_ok_and(|age| age > backfill)
             }
         };
         for a in &item.labels.alerts {
-            let alert: &str = &a.id;
-            if tx.execute(&fire, &[&id.0, &alert, &to_ts(now), &quiet])? == 1 {
-                report.fired.push(FiredAlert {
-                    alert: alert.to_string(),
-                    item: id,
-                    fired_at: now,
-                    quiet,
-                    acknowledged: false,
-                });
-            }
+            a_item.push(id.0);
+            a_alert.push(a.id.as_ref());
+            a_quiet.push(quiet);
         }
-        report.added += 1;
-        if batch.keep_items {
-            report.new.push(StoredItem {
-                id,
-                feed: batch.feed.name.clone(),
-                source: item.source.clone(),
-                guid: item.guid.clone(),
-                link: item.link.clone(),
-                title: item.title.clone(),
-                text: item.text.clone(),
-                published: item.published,
-                fetched: item.fetched,
-                read: false,
-                labels: item.labels.clone(),
+    }
+    if !l_item.is_empty() {
+        tx.execute(
+            "INSERT INTO label_items (label, ts, item)
+             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[])
+             ON CONFLICT DO NOTHING",
+            &[&l_label, &l_ts, &l_item],
+        )?;
+    }
+    let fired: HashSet<(i64, String)> = if a_item.is_empty() {
+        HashSet::new()
+    } else {
+        tx.query(
+            "INSERT INTO alerts_fired (item_id, alert, fired_at, quiet)
+             SELECT u.i, u.a, $3, u.q FROM unnest($1::bigint[], $2::text[], $4::bool[]) AS u(i, a, q)
+             ON CONFLICT DO NOTHING
+             RETURNING item_id, alert",
+            &[&a_item, &a_alert, &to_ts(now), &a_quiet],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+    };
+    for (k, (&id, &alert)) in a_item.iter().zip(&a_alert).enumerate() {
+        if fired.contains(&(id, alert.to_string())) {
+            report.fired.push(FiredAlert {
+                alert: alert.to_string(),
+                item: ItemId(id),
+                fired_at: now,
+                quiet: a_quiet[k],
+                acknowledged: false,
             });
         }
+    }
+    if batch.keep_items {
+        report.new = new
+            .iter()
+            .map(|&(i, id)| {
+                let item = &batch.items[i];
+                StoredItem {
+                    id,
+                    feed: batch.feed.name.clone(),
+                    source: item.source.clone(),
+                    guid: item.guid.clone(),
+                    link: item.link.clone(),
+                    title: item.title.clone(),
+                    text: item.text.clone(),
+                    published: item.published,
+                    fetched: item.fetched,
+                    read: false,
+                    labels: item.labels.clone(),
+                }
+            })
+            .collect();
     }
     if report.added > 0 {
         tx.execute(
@@ -228,12 +265,110 @@ pub(super) fn ingest(
         record_fetch(tx, feed, f, report.added, report.seen + f.known)?;
     }
     // One notification for the whole batch, delivered at its commit.
-    if let Some(max_id) = max_id {
+    if let Some(&max_id) = new.iter().map(|(_, id)| &id.0).max() {
         team::notify(tx, &Change::Items { max_id })?;
     } else if batch.fetch.is_some() {
         team::notify(tx, &Change::Feeds)?;
     }
     Ok(report)
+}
+
+/// A batch's items as columns, one array each, for `unnest`.
+struct Columns {
+    guid: Vec<Option<String>>,
+    link: Vec<Option<String>>,
+    canon: Vec<Option<String>>,
+    hash: Vec<Vec<u8>>,
+    source: Vec<String>,
+    title: Vec<String>,
+    text: Vec<String>,
+    lang: Vec<String>,
+    published: Vec<Option<i64>>,
+    date_is_fetch: Vec<bool>,
+    fetched: Vec<i64>,
+    ts: Vec<i64>,
+    labels: Vec<String>,
+    tags: Vec<String>,
+    /// The search key's words, each once, joined by spaces.
+    words: Vec<String>,
+}
+
+impl Columns {
+    fn with_capacity(n: usize) -> Columns {
+        Columns {
+            guid: Vec::with_capacity(n),
+            link: Vec::with_capacity(n),
+            canon: Vec::with_capacity(n),
+            hash: Vec::with_capacity(n),
+            source: Vec::with_capacity(n),
+            title: Vec::with_capacity(n),
+            text: Vec::with_capacity(n),
+            lang: Vec::with_capacity(n),
+            published: Vec::with_capacity(n),
+            date_is_fetch: Vec::with_capacity(n),
+            fetched: Vec::with_capacity(n),
+            ts: Vec::with_capacity(n),
+            labels: Vec::with_capacity(n),
+            tags: Vec::with_capacity(n),
+            words: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, item: &NewItem) -> Result<(), StoreError> {
+        let keys = match &item.keys {
+            Some(k) if k.fit(&item.title, &item.text) => k.clone(),
+            _ => ItemKeys::of(&item.title, &item.text),
+        };
+        self.canon
+            .push(item.link.as_deref().and_then(canonical_link));
+        self.guid.push(item.guid.clone());
+        self.link.push(item.link.clone());
+        self.hash.push(keys.hash.to_vec());
+        self.source.push(item.source.clone());
+        self.title.push(item.title.clone());
+        self.text.push(item.text.clone());
+        self.lang.push(item.labels.lang.clone());
+        self.published.push(item.published.map(to_ts));
+        self.date_is_fetch.push(item.date_is_fetch_time);
+        self.fetched.push(to_ts(item.fetched));
+        self.ts.push(to_ts(item.published.unwrap_or(item.fetched)));
+        self.labels.push(labels::encode(&item.labels)?);
+        self.tags.push(labels::tags(&item.labels));
+        self.words.push(index_words(&keys.search).join(" "));
+        Ok(())
+    }
+}
+
+/// The ids of labels by key (`kind:name`), made on first use.
+fn label_ids<'k>(
+    tx: &mut Transaction<'_>,
+    keys: &[&'k str],
+) -> Result<HashMap<&'k str, i64>, StoreError> {
+    let (kinds, names): (Vec<&str>, Vec<&str>) = keys
+        .iter()
+        .map(|k| k.split_once(':').unwrap_or((k, "")))
+        .unzip();
+    tx.execute(
+        "INSERT INTO labels (kind, name) SELECT * FROM unnest($1::text[], $2::text[])
+         ON CONFLICT DO NOTHING",
+        &[&kinds, &names],
+    )?;
+    let rows = tx.query(
+        "SELECT l.id, u.k FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(kind, name, k)
+         JOIN labels l ON l.kind = u.kind AND l.name = u.name",
+        &[&kinds, &names],
+    )?;
+    let mut out = HashMap::with_capacity(keys.len());
+    for r in rows {
+        let k: i64 = r.get(1);
+        if let Some(key) = usize::try_from(k - 1).ok().and_then(|k| keys.get(k)) {
+            out.insert(*key, r.get::<_, i64>(0));
+        }
+    }
+    if out.len() != keys.len() {
+        return Err(StoreError::Io("a label was not made".into()));
+    }
+    Ok(out)
 }
 
 /// Records a poll; it ends the feed's lease (the poll is over).
