@@ -327,6 +327,8 @@ impl Bench {
                     cfg.to_str().unwrap(),
                     "fetch",
                     "--once",
+                    // The feed was polled by the run before: poll it now.
+                    "--force",
                 ])
                 .current_dir(self.home.path())
                 .env("HOME", self.home.path())
