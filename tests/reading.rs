@@ -62,6 +62,9 @@ fn carry_out(f: &mut support::Fixture) {
             Effect::SaveFilter { name, filter } => {
                 f.store.save_filter(name, filter).wait().unwrap();
             }
+            Effect::DeleteFilter(name) => {
+                assert!(f.store.delete_filter(name).wait().unwrap());
+            }
             _ => {}
         }
     }
@@ -340,4 +343,47 @@ fn saved_filters_survive_a_restart() {
     assert_eq!(f.layout, marsad::config::Layout::River);
     assert_eq!(ids(&f, 0), before);
     assert_eq!(f.status.as_deref(), Some("filter «talks»"));
+}
+
+/// A saved filter is deleted from the saved filters' list by `d`, once the
+/// prompt is answered yes; any other answer keeps it.
+#[test]
+fn a_saved_filter_is_deleted_by_key_after_asking() {
+    let mut f = support::state((160, 48));
+    for name in ["alpha", "beta"] {
+        f.update(Action::River);
+        f.update(Action::SaveFilter);
+        for c in name.chars() {
+            f.update(Action::Type(c));
+        }
+        f.update(Action::Open);
+        carry_out(&mut f);
+        f.update(Action::River);
+    }
+    f.update(Action::Filters);
+    assert!(support::render_text(&f).contains("d deletes"));
+    // "n" keeps it.
+    f.update(Action::Down);
+    f.update(Action::DeleteFilter);
+    assert!(support::render_text(&f).contains("delete the saved filter «beta»?"));
+    f.update(Action::Type('n'));
+    assert_eq!(f.status.as_deref(), Some("nothing deleted"));
+    assert!(f.effects.is_empty());
+    // "y" deletes it, in the store too.
+    f.update(Action::Filters);
+    f.update(Action::Down);
+    f.update(Action::DeleteFilter);
+    f.update(Action::Type('y'));
+    assert_eq!(f.status.as_deref(), Some("filter «beta» deleted"));
+    assert_eq!(f.effects, vec![Effect::DeleteFilter("beta".into())]);
+    carry_out(&mut f);
+    f.restart();
+    f.update(Action::Filters);
+    let screen = support::render_text(&f);
+    assert!(screen.contains("1 alpha"), "{screen}");
+    assert!(!screen.contains("beta"), "{screen}");
+    // The key does nothing outside the list.
+    f.update(Action::Back);
+    f.update(Action::DeleteFilter);
+    assert!(f.prompt.is_none() && f.effects.is_empty());
 }

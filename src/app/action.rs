@@ -41,6 +41,8 @@ pub enum Action {
     SaveFilter,
     /// The saved filters, to recall one.
     Filters,
+    /// In the saved filters, forget the one selected (asks first).
+    DeleteFilter,
     PickTopics,
     PickParty,
     Search,
@@ -126,6 +128,8 @@ pub enum Effect {
     /// Bookmark an item (`Some(true)`), take its bookmark away
     /// (`Some(false)`), or turn it over (`None`: the store says which it is).
     Bookmark(ItemId, Option<bool>),
+    /// Forget the filter saved under this name.
+    DeleteFilter(String),
     /// Keep a filter under a name (JSON, see `saved`).
     SaveFilter {
         name: String,

@@ -160,6 +160,15 @@ impl Effects for Live {
                     let _ = tx.blocking_send(event);
                 });
             }
+            Effect::DeleteFilter(name) => {
+                let pending = self.store.delete_filter(name);
+                tokio::spawn(async move {
+                    if let Err(e) = pending.await {
+                        let msg = format!("cannot delete the filter: {e}");
+                        let _ = tx.send(Event::Stored(Err(msg))).await;
+                    }
+                });
+            }
             Effect::SaveFilter { name, filter } => {
                 let pending = self.store.save_filter(name, filter);
                 tokio::spawn(async move {

@@ -36,6 +36,7 @@ fn action_named(name: &str) -> Option<Action> {
         "bookmarks" => Action::Bookmarks,
         "save_filter" => Action::SaveFilter,
         "filters" => Action::Filters,
+        "delete_filter" => Action::DeleteFilter,
         "topics" => Action::PickTopics,
         "party" => Action::PickParty,
         "search" => Action::Search,

@@ -27,6 +27,8 @@ pub enum Prompt {
     MarkRead { what: String, query: ItemQuery },
     /// The name to save the filter under, as typed so far.
     FilterName(String),
+    /// Forget the filter saved under this name?
+    DeleteFilter(String),
 }
 
 impl State {
@@ -328,8 +330,23 @@ impl State {
                     self.effects.push(Effect::SaveFilter { name, filter });
                 }
             }
+            (Prompt::DeleteFilter(name), Action::Type('y' | 'Y')) => {
+                self.saved.retain(|f| f.name != name);
+                let shown = crate::text::sanitize::sanitize(&name);
+                self.status = Some(format!("filter «{shown}» deleted"));
+                self.effects.push(Effect::DeleteFilter(name));
+            }
+            (Prompt::DeleteFilter(_), _) => self.status = Some("nothing deleted".into()),
             (Prompt::FilterName(_), Action::Back) => self.status = Some("not saved".into()),
             (p @ Prompt::FilterName(_), _) => self.prompt = Some(p),
+        }
+    }
+
+    /// Asks whether to forget the `i`-th saved filter (the picker closes).
+    pub(super) fn ask_delete_filter(&mut self, i: usize) {
+        self.picker = None;
+        if let Some(f) = self.saved.get(i) {
+            self.prompt = Some(Prompt::DeleteFilter(f.name.clone()));
         }
     }
 

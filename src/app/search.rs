@@ -187,11 +187,7 @@ fn unread(
     toward: Toward,
 ) -> Result<Option<Found>, StoreError> {
     for (pane, q, from) in panes {
-        let unread = ItemQuery {
-            unread_only: true,
-            ..q.clone()
-        };
-        let Some(at) = reader.select(&unread, *from, toward, 1)?.first().copied() else {
+        let Some(at) = reader.next_unread(q, *from, toward)? else {
             continue;
         };
         let newer = reader.select(q, Some(at), Toward::Newer, ABOVE_FOUND)?;

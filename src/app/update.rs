@@ -40,6 +40,7 @@ impl State {
                 Action::Jump(i) if picker == Picker::Filters && i < len => {
                     self.picker_choose(picker, i);
                 }
+                Action::DeleteFilter if picker == Picker::Filters => self.ask_delete_filter(cursor),
                 Action::Quit => self.quit = true,
                 other => {
                     if is_event(&other) {
@@ -156,6 +157,8 @@ impl State {
             Action::Bookmarked(_, on) => self.bookmarked(on),
             Action::SaveFilter => self.save_filter(),
             Action::Filters => self.ask_filters(),
+            // Only in the saved filters' picker (above).
+            Action::DeleteFilter => {}
             Action::PickTopics => self.picker = Some((Picker::Topics, 0)),
             Action::PickParty => {
                 self.picker = Some((Picker::Party, self.filter.party.map_or(0, |p| p + 1)));

@@ -38,6 +38,7 @@ pub const ACTIONS: &[(&str, &str, &[&str])] = &[
     ("bookmarks", "bookmarks", &["S"]),
     ("save_filter", "save filter", &["F"]),
     ("filters", "saved filters", &["'"]),
+    ("delete_filter", "delete saved filter", &["d", "delete"]),
     ("acknowledge", "acknowledge", &["x"]),
     ("acknowledge_all", "acknowledge all", &["X"]),
     ("bidi", "bidi mode", &["b"]),

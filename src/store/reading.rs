@@ -40,20 +40,18 @@ impl Store {
 
     /// Marks read every item `q` selects (its limit aside): a pane, or with
     /// the default query every item. `reader` finds the unread ones a page
-    /// at a time, by keyset, and each page is marked in a transaction of its
-    /// own, so a kill leaves whole pages marked and the counts right.
+    /// at a time, by keyset down the unread index (`Reader::unread_page`:
+    /// read items are never walked), and each page is marked in a
+    /// transaction of its own, a statement for 500 items, so a kill leaves
+    /// whole pages marked and the counts right, and the collector's writes
+    /// wait at most one page.
     /// Blocking: call it off the interface's thread. Returns how many
     /// items changed.
     pub fn mark_read_where(&self, reader: &Reader, q: &ItemQuery) -> Result<usize, StoreError> {
-        let q = ItemQuery {
-            unread_only: true,
-            limit: None,
-            ..q.clone()
-        };
         let mut from = None;
         let mut marked = 0;
         loop {
-            let page = reader.select(&q, from, Toward::Older, MARK_PAGE)?;
+            let page = reader.unread_page(q, from, Toward::Older, MARK_PAGE)?;
             let Some(last) = page.last().copied() else {
                 break;
             };

@@ -193,6 +193,12 @@ const MIGRATIONS: &[&str] = &[
         saved_at INTEGER NOT NULL
     );
     "#,
+    // 6: the unread items by time, alone in an index (`super::unread`): `n`
+    // on a store where everything is read, and marking read page by page,
+    // walk only unread items, not the read ones before them.
+    r#"
+    CREATE INDEX items_unread ON items(ts) WHERE deleted = 0 AND read = 0;
+    "#,
 ];
 
 /// Schema versions after which the search index is rebuilt from the items

@@ -8,7 +8,7 @@ use std::time::Duration;
 use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params, types::Value};
 
 use super::canon::{ItemKeys, canonical_link};
 use super::{StoreError, aggregate};
@@ -454,24 +454,50 @@ pub(super) fn mark_read(
     let all = d.labels.id(c, aggregate::ALL)?;
     let mut labels = Vec::new();
     let mut n = 0;
-    for id in items {
-        let Some((_, was, feed, tags)) = facts(c, *id)? else {
-            continue;
+    // A statement for each 500 items, not one for each item: the facts of
+    // those whose mark changes (for the labels' unread counts), then the
+    // marks themselves.
+    for chunk in items.chunks(MARK_CHUNK) {
+        let ids = placeholders(chunk.len());
+        let args = || {
+            std::iter::once(Value::Integer(read.into()))
+                .chain(chunk.iter().map(|i| Value::Integer(i.0)))
         };
-        if was == read {
+        let mut changing: Vec<(i64, String)> = Vec::with_capacity(chunk.len());
+        {
+            let mut stmt = c.prepare_cached(&format!(
+                "SELECT i.feed_id, coalesce(t.tags, '')
+                 FROM items i LEFT JOIN item_tags t ON t.item_id = i.id
+                 WHERE i.read <> ?1 AND i.deleted = 0 AND i.id IN ({ids})"
+            ))?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(args()))?;
+            while let Some(r) = rows.next()? {
+                changing.push((r.get(0)?, r.get(1)?));
+            }
+        }
+        if changing.is_empty() {
             continue;
         }
-        c.prepare_cached("UPDATE items SET read = ?2 WHERE id = ?1")?
-            .execute(params![id.0, read])?;
-        d.labels.of_item(c, &tags, feed, &mut labels)?;
-        d.deltas.read(&labels, all, read);
-        n += 1;
+        let changed = c
+            .prepare_cached(&format!(
+                "UPDATE items SET read = ?1 WHERE read <> ?1 AND deleted = 0 AND id IN ({ids})"
+            ))?
+            .execute(rusqlite::params_from_iter(args()))?;
+        debug_assert_eq!(changed, changing.len());
+        for (feed, tags) in &changing {
+            d.labels.of_item(c, tags, *feed, &mut labels)?;
+            d.deltas.read(&labels, all, read);
+        }
+        n += changed;
     }
     if n > 0 {
         bump_marks(c)?;
     }
     Ok(n)
 }
+
+/// Items whose read marks one statement sets.
+const MARK_CHUNK: usize = 500;
 
 /// Tells readers that read marks, acknowledgements or bookmarks changed.
 pub(super) fn bump_marks(c: &Connection) -> Result<(), StoreError> {

@@ -20,7 +20,10 @@ pub fn actions(s: &State) -> &'static [&'static str] {
     if s.prompt.is_some() {
         return &[];
     }
-    if s.picker.is_some() {
+    if let Some((picker, _)) = s.picker {
+        if picker == crate::app::state::Picker::Filters {
+            return &["up", "down", "mark_read", "delete_filter", "back"];
+        }
         return &["up", "down", "mark_read", "back"];
     }
     match s.view {
@@ -111,6 +114,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, s: &State) {
         use crate::app::reading::Prompt;
         let (ask, hint) = match p {
             Prompt::MarkRead { what, .. } => (format!(" {what}"), "  y yes, any other key no"),
+            Prompt::DeleteFilter(name) => (
+                format!(
+                    " delete the saved filter «{}»?",
+                    bidi::visual_string(&crate::text::sanitize::sanitize(name), s.display)
+                ),
+                "  y yes, any other key no",
+            ),
             Prompt::FilterName(name) => (
                 format!(
                     " save the filter as: {}▏",

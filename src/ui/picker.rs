@@ -47,7 +47,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, s: &State) {
             (" party ", v)
         }
         Picker::Filters => (
-            " saved filters: Enter or 1-9 ",
+            " saved filters: Enter, 1-9; d deletes ",
             s.saved
                 .iter()
                 .enumerate()
