@@ -100,6 +100,46 @@ async fn fetch_once_then_everything_is_conditional() {
     farm.shutdown().await;
 }
 
+/// Every item of a 200-feed farm is stored, wire copies across feeds among
+/// them (the store used to refuse an item whose text another feed had).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_item_of_every_feed_is_stored() {
+    let farm = farm::serve(FarmSpec {
+        feeds: 200,
+        items: 50,
+        port: 0,
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("feeds.toml"),
+        farm.config("concurrency = 8"),
+    )
+    .unwrap();
+    let out = json(&marsad_async(dir.path(), &["fetch", "--once", "--json"]).await);
+    let t = &out["totals"];
+    assert_eq!(
+        (t["new"].as_u64(), t["errors"].as_u64()),
+        (Some(10_000), Some(0))
+    );
+    let db = rusqlite::Connection::open(dir.path().join("s.db")).unwrap();
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT count(*) FROM items"), 10_000);
+    // Every tenth item is a wire copy that each of the 100 feeds of its
+    // language carries under its own link: 10 texts, 1,000 items.
+    let shared =
+        "(SELECT content_hash FROM items GROUP BY content_hash HAVING count(DISTINCT feed_id) > 1)";
+    assert_eq!(count(&format!("SELECT count(*) FROM {shared}")), 10);
+    assert_eq!(
+        count(&format!(
+            "SELECT count(*) FROM items WHERE content_hash IN {shared}"
+        )),
+        1_000
+    );
+    farm.shutdown().await;
+}
+
 #[test]
 fn unknown_feed_is_named() {
     let dir = tempfile::tempdir().unwrap();

@@ -86,7 +86,7 @@ fn dedup_by_guid_then_link_then_hash() {
                     "واحد معدل",
                     "نص آخر",
                 ),
-                // same canonical link, other feed
+                // no guid, a canonical link the feed holds
                 item(None, Some("http://e.com/2"), "two", "text"),
                 // same content, diacritics differ
                 item(None, None, "ثَلاثة", "نص"),

@@ -1,5 +1,6 @@
 //! A loopback feed farm: N generated RSS feeds of M items each (Arabic and English,
-//! about the watch's story), served on 127.0.0.1 with ETags and Last-Modified, and
+//! about the watch's story; every tenth item a wire copy that each feed of its
+//! language carries under its own link), served on 127.0.0.1 with ETags and Last-Modified, and
 //! answering 304 to a matching conditional request. Used by the tests, the ingest
 //! benchmark (`marsad farm`) and the dashboard's demo.
 
@@ -250,37 +251,52 @@ pub fn feed_xml(i: usize, items: usize) -> String {
         if arabic { "ar" } else { "en" }
     );
     let mut x: u64 = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut pick = |n: usize| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % n as u64) as usize
-    };
     for j in 0..items {
         let (subj, verb, obj) = if arabic {
             (AR_SUBJECTS, AR_VERBS, AR_OBJECTS)
         } else {
             (EN_SUBJECTS, EN_VERBS, EN_OBJECTS)
         };
+        // Every tenth item is a wire copy: the same title and text in every
+        // feed of its language, under the feed's own link and guid.
+        let wire = j % 10 == 9;
+        let mut w: u64 = (j as u64 * 2 + u64::from(arabic)).wrapping_mul(0xD1B5_4A32_D192_ED03) | 1;
+        let rng = if wire { &mut w } else { &mut x };
         // One "subject verb object" clause; picks in that order.
         let mut clause = || {
-            format!(
-                "{} {} {}",
-                subj[pick(subj.len())],
-                verb[pick(verb.len())],
-                obj[pick(obj.len())]
-            )
+            let mut pick = |n: usize| {
+                *rng ^= *rng << 13;
+                *rng ^= *rng >> 7;
+                *rng ^= *rng << 17;
+                (*rng % n as u64) as usize
+            };
+            let (a, b, c) = (pick(subj.len()), pick(verb.len()), pick(obj.len()));
+            format!("{} {} {}", subj[a], verb[b], obj[c])
         };
-        let title = format!("{} ({i}-{j})", clause());
-        let (first, second) = (clause(), clause());
-        let body = if arabic {
-            format!(
-                "<p>قال مصدر مطلع إن {first}، وذلك في البند رقم {j} من النشرة {i}.</p><p>وأضاف أن {second}.</p>"
-            )
-        } else {
-            format!(
-                "<p>A source said {first}, in item {j} of bulletin {i}.</p><p>It added that {second}.</p>"
-            )
+        let (title, first, second) = (clause(), clause(), clause());
+        let (title, body) = match (wire, arabic) {
+            (false, true) => (
+                format!("{title} ({i}-{j})"),
+                format!(
+                    "<p>قال مصدر مطلع إن {first}، وذلك في البند رقم {j} من النشرة {i}.</p><p>وأضاف أن {second}.</p>"
+                ),
+            ),
+            (false, false) => (
+                format!("{title} ({i}-{j})"),
+                format!(
+                    "<p>A source said {first}, in item {j} of bulletin {i}.</p><p>It added that {second}.</p>"
+                ),
+            ),
+            (true, true) => (
+                format!("{title} (برقية {j})"),
+                format!("<p>أفادت وكالة أنباء بأن {first}.</p><p>وأضافت أن {second}.</p>"),
+            ),
+            (true, false) => (
+                format!("{title} (wire {j})"),
+                format!(
+                    "<p>A news agency reported that {first}.</p><p>It added that {second}.</p>"
+                ),
+            ),
         };
         let minute = (j * 7) % (60 * 24 * 20);
         let date = chrono::DateTime::from_timestamp(1_744_452_000 - (minute as i64) * 60, 0)

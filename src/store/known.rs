@@ -1,8 +1,9 @@
 //! Which of a feed's items the store holds already, asked before the text
 //! pipeline so that a feed's unchanged items are not made into text and
 //! classified again at every poll. An item is known when its guid is stored
-//! for that feed or, when it has none, its canonical link is: the same item
-//! of the same feed, whatever other feeds carry.
+//! for that feed or, when it has none, its canonical link is (as the feed's
+//! own item or as its sighting of another feed's item, see `sources`): the
+//! same item of the same feed, whatever other feeds carry.
 
 use std::collections::HashSet;
 
@@ -27,7 +28,10 @@ impl Reader {
         let mut known = vec![false; items.len()];
         let found: Option<(i64, i64)> = self
             .conn
-            .prepare_cached("SELECT id, items FROM feeds WHERE name = ?1")?
+            .prepare_cached(
+                "SELECT id, items + EXISTS (SELECT 1 FROM sightings s WHERE s.feed_id = feeds.id)
+                 FROM feeds WHERE name = ?1",
+            )?
             .query_row([feed], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let Some((feed_id, _)) = found.filter(|&(_, stored)| stored > 0) else {
@@ -39,12 +43,12 @@ impl Reader {
             .filter(|i| i.guid.is_none())
             .filter_map(|i| i.link.and_then(canonical_link))
             .collect();
-        let held_guids = self.held(feed_id, "guid", &guids)?;
-        let held_links = self.held(
-            feed_id,
-            "canon_link",
-            &links.iter().map(String::as_str).collect::<Vec<_>>(),
-        )?;
+        let links: Vec<&str> = links.iter().map(String::as_str).collect();
+        let mut held_guids = self.held(feed_id, "items", "guid", &guids)?;
+        let mut held_links = self.held(feed_id, "items", "canon_link", &links)?;
+        // Items another feed brought first, which this feed's copies sighted.
+        held_guids.extend(self.held(feed_id, "sightings", "key", &guids)?);
+        held_links.extend(self.held(feed_id, "sightings", "key", &links)?);
         for (k, item) in known.iter_mut().zip(items) {
             *k = match item.guid {
                 Some(g) => held_guids.contains(g),
@@ -57,17 +61,19 @@ impl Reader {
         Ok(known)
     }
 
-    /// Which of `keys` the feed's items hold in `column` (guid, canon_link).
+    /// Which of `keys` the feed's rows of `table` hold in `column` (items'
+    /// guid or canon_link, sightings' key).
     fn held(
         &self,
         feed_id: i64,
+        table: &str,
         column: &str,
         keys: &[&str],
     ) -> Result<HashSet<String>, StoreError> {
         let mut held = HashSet::new();
         for chunk in keys.chunks(CHUNK) {
             let sql = format!(
-                "SELECT {column} FROM items WHERE feed_id = ? AND {column} IN ({})",
+                "SELECT {column} FROM {table} WHERE feed_id = ? AND {column} IN ({})",
                 vec!["?"; chunk.len()].join(",")
             );
             let mut stmt = self.conn.prepare(&sql)?;

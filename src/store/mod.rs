@@ -21,6 +21,7 @@ mod read;
 mod reading;
 mod schema;
 mod search;
+mod sources;
 mod unread;
 mod write;
 
@@ -42,6 +43,7 @@ pub use query::{Count, Cursor, ItemQuery, Seen, Toward};
 pub use read::{AlertRow, DashRow, FeedState, Reader, Skipped, Summary};
 pub use reading::{FILTER_NAME_MAX, MARK_PAGE, SavedFilter};
 pub use unread::UnreadWalk;
+pub use sources::Sighting;
 pub use write::{AlertPolicy, FeedRef, FetchRecord, IngestBatch, IngestReport};
 
 /// What can go wrong in the store.

@@ -199,6 +199,29 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX items_unread ON items(ts) WHERE deleted = 0 AND read = 0;
     "#,
+    // 7: every source kept. Items were unique by canonical link and by
+    // content hash across all feeds, which refused a second outlet's copy of
+    // an article. Now a feed's item is the same item by its guid, else its
+    // canonical link, else its text, within that feed (`super::sources`);
+    // the same link and text in another feed is a sighting of the stored
+    // item, kept in `sightings` (which feed, when; the feed's own key for
+    // it); anything else is stored as its own item. The unique indexes
+    // become plain ones, for those lookups.
+    r#"
+    DROP INDEX IF EXISTS items_canon;
+    DROP INDEX IF EXISTS items_hash;
+    CREATE INDEX items_canon ON items(canon_link, feed_id) WHERE canon_link IS NOT NULL;
+    CREATE INDEX items_feed_hash ON items(feed_id, content_hash);
+    CREATE TABLE sightings (
+        item_id   INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        feed_id   INTEGER NOT NULL REFERENCES feeds(id),
+        key       TEXT NOT NULL,
+        seen      INTEGER NOT NULL,
+        published INTEGER,
+        PRIMARY KEY (feed_id, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX sightings_item ON sightings(item_id);
+    "#,
 ];
 
 /// Schema versions after which the search index is rebuilt from the items
@@ -363,5 +386,13 @@ mod tests {
         assert_eq!(blocks, [1]);
         let version: Vec<i64> = column(&conn, "PRAGMA user_version");
         assert_eq!(version, [VERSION]);
+        // Another feed's item with the same link and text is stored now.
+        conn.execute_batch(
+            "INSERT INTO feeds (id, name, url) VALUES (2, 'g', 'http://y/');
+             INSERT INTO items (id, feed_id, canon_link, content_hash, source, title, text, lang, fetched, labels)
+                 VALUES (10, 2, '//x/1', x'00', 's', 't', 'b', 'en', 0, '{}');
+             INSERT INTO sightings (item_id, feed_id, key, seen) VALUES (7, 2, '//x/1', 0);",
+        )
+        .unwrap();
     }
 }

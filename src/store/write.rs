@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params, types::Value};
 
 use super::canon::{ItemKeys, canonical_link};
+use super::sources::{self, Place};
 use super::{StoreError, aggregate};
 use crate::model::{FeedId, FiredAlert, ItemId, NewItem, StoredItem};
 
@@ -77,8 +78,11 @@ pub struct IngestReport {
     pub added: usize,
     /// The items that were new, as stored (when the batch kept them).
     pub new: Vec<StoredItem>,
-    /// Items already in the store (or deleted before).
+    /// Items the feed had already (or had, and they were deleted).
     pub seen: usize,
+    /// Items another feed had brought first, by link and text: kept as
+    /// sightings of that feed's item (see `sources`).
+    pub sighted: usize,
     /// Alerts fired by the new items.
     pub fired: Vec<FiredAlert>,
 }
@@ -233,6 +237,7 @@ pub(super) fn prepare(batch: IngestBatch) -> Result<Prepared, serde_json::Error>
 pub(super) struct Ingested {
     feed: FeedId,
     seen: usize,
+    sighted: usize,
     /// Index in the batch of each new item, with its id and whether its alerts
     /// fired quietly.
     new: Vec<(usize, ItemId, bool)>,
@@ -255,11 +260,13 @@ pub(super) fn ingest(
     let mut out = Ingested {
         feed,
         seen: 0,
+        sighted: 0,
         new: Vec::new(),
         now,
     };
-    // A duplicate (same guid in this feed, same canonical link or same content
-    // hash, tombstones included) hits a unique index and is not inserted.
+    // Where each item goes is decided by `sources::place`; a repeat of a
+    // guid the feed holds (tombstones included) hits the unique index on
+    // (feed, guid) and is not inserted.
     let mut insert = c.prepare_cached(
         "INSERT OR IGNORE INTO items (feed_id, guid, link, canon_link, content_hash, source, title, text, lang,
                             published, date_is_fetch, fetched, labels)
@@ -283,6 +290,24 @@ pub(super) fn ingest(
             ..
         } = p;
         let opt = |s: Option<Span>| s.map(|s| s.of(texts));
+        let keys = sources::Keys {
+            guid: opt(cols.guid),
+            canon: opt(cols.canon),
+            hash,
+        };
+        match sources::place(c, feed.0, &keys)? {
+            Place::Seen => {
+                out.seen += 1;
+                continue;
+            }
+            Place::Sighting(item) => {
+                let seen = to_ts(*fetched);
+                sources::record_sighting(c, item, feed.0, &keys, seen, published.map(to_ts))?;
+                out.sighted += 1;
+                continue;
+            }
+            Place::New => {}
+        }
         let inserted = insert.execute(params![
             feed.0,
             opt(cols.guid),
@@ -335,7 +360,7 @@ pub(super) fn ingest(
             .execute(params![feed.0, out.new.len() as i64])?;
     }
     if let Some(f) = &batch.fetch {
-        record_fetch(c, feed, f, out.new.len(), out.seen + f.known)?;
+        record_fetch(c, feed, f, out.new.len() + out.sighted, out.seen + f.known)?;
     }
     Ok(out)
 }
@@ -388,6 +413,7 @@ pub(super) fn report(batch: Prepared, done: Ingested) -> IngestReport {
         added,
         new,
         seen: done.seen,
+        sighted: done.sighted,
         fired,
     }
 }
