@@ -63,14 +63,18 @@ impl Context {
 
     /// Opens the store without seeding it.
     pub fn open_store_bare(&self) -> anyhow::Result<Store> {
-        match &self.store {
+        let store = match &self.store {
             Location::Sqlite(path) => Store::open(path)
-                .with_context(|| format!("cannot open the store {}", path.display())),
+                .with_context(|| format!("cannot open the store {}", path.display()))?,
             Location::Postgres(url) => anyhow::bail!(
                 "cannot open the store {url}: this command does not yet run on a PostgreSQL \
                  store (seed, list, feeds and check do); use a SQLite file as --store"
             ),
+        };
+        if !self.config.settings.stories {
+            store.set_stories(None).wait()?;
         }
+        Ok(store)
     }
 
     /// Opens the store, whichever backend holds it; an empty new store is

@@ -202,6 +202,7 @@ struct RawSettings {
     timezone: Option<Spanned<String>>,
     seeds: Option<bool>,
     layout: Option<Layout>,
+    stories: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -248,6 +249,8 @@ pub struct Settings {
     pub seeds: bool,
     /// The view the dashboard opens on (`v` switches).
     pub layout: Layout,
+    /// Items are placed in stories as they are stored (on unless set off).
+    pub stories: bool,
 }
 
 impl Default for Settings {
@@ -269,6 +272,7 @@ impl Default for Settings {
             // The seeds are about the shipped story: a watch of its own asks for them.
             seeds: false,
             layout: Layout::Grid,
+            stories: true,
         }
     }
 }
@@ -572,6 +576,7 @@ impl Validator<'_> {
             timezone,
             seeds: raw.seeds.unwrap_or(d.seeds),
             layout: raw.layout.unwrap_or(d.layout),
+            stories: raw.stories.unwrap_or(d.stories),
         }
     }
 

@@ -133,6 +133,9 @@ pub(super) fn hash_normalized(title: &str, text: &str) -> [u8; 16] {
 pub struct ItemKeys {
     pub hash: [u8; 16],
     pub search: String,
+    /// The normalized title and text, which story clustering reads.
+    pub title_key: String,
+    pub text_key: String,
     /// Lengths of the title and text the keys were made from.
     of: (usize, usize),
 }
@@ -144,6 +147,8 @@ impl ItemKeys {
         ItemKeys {
             hash: hash_normalized(title_key, text_key),
             search: crate::text::search::index_key_normalized(&[title_key, text_key]),
+            title_key: title_key.to_string(),
+            text_key: text_key.to_string(),
             of: (title.len(), text.len()),
         }
     }

@@ -22,6 +22,7 @@ mod reading;
 mod schema;
 mod search;
 mod sources;
+mod stories;
 mod unread;
 mod write;
 
@@ -197,6 +198,8 @@ pub(super) struct Deferred<'a> {
     pub(super) fts: Vec<(i64, Arc<str>, write::Span)>,
     pub(super) deltas: aggregate::Deltas,
     pub(super) labels: &'a mut aggregate::LabelIds,
+    /// The writer's story clustering, kept across transactions.
+    pub(super) stories: &'a mut stories::Stories,
     /// A write found the file damaged: the writer writes nothing more.
     damage: Option<Damage>,
 }
@@ -385,6 +388,15 @@ impl Store {
         self.submit(move |c, _| write::acknowledge(c, items.as_deref()))
     }
 
+    /// Turns story clustering at ingest on (with these settings) or off.
+    /// On by default, with the shipped settings.
+    pub fn set_stories(&self, params: Option<crate::stories::Params>) -> Pending<()> {
+        self.submit(move |_, d| {
+            d.stories.set(params.clone());
+            Ok(())
+        })
+    }
+
     /// Deletes items; their keys stay as tombstones so re-ingesting never brings
     /// them back.
     pub fn delete(&self, items: Vec<crate::model::ItemId>) -> Pending<usize> {
@@ -427,7 +439,7 @@ fn writer_loop(
     damage: &OnceLock<Damage>,
 ) {
     let mut cache_kib = CACHE_MIN_KIB;
-    let mut labels = aggregate::LabelIds::default();
+    let mut kept = Kept::default();
     loop {
         // A large cache is given back after a second without writes: a
         // dashboard's writer sees a burst at start and small polls after.
@@ -460,7 +472,7 @@ fn writer_loop(
             }
             continue;
         }
-        if let Some(d) = run_group(&mut conn, &mut labels, batch) {
+        if let Some(d) = run_group(&mut conn, &mut kept, batch) {
             tracing::error!(damage = %d, "the store is damaged: writes stop");
             let _ = damage.set(d);
         }
@@ -526,12 +538,8 @@ const STEP: Duration = Duration::from_millis(5);
 /// Runs a group of writes in one transaction and answers each; if one fails,
 /// runs them again one by one, each in its own transaction. Returns the damage
 /// SQLite reported, if it did: the writes not yet run are then refused.
-fn run_group(
-    conn: &mut Connection,
-    labels: &mut aggregate::LabelIds,
-    mut batch: Vec<Job>,
-) -> Option<Damage> {
-    let failed = match together(conn, labels, &mut batch) {
+fn run_group(conn: &mut Connection, kept: &mut Kept, mut batch: Vec<Job>) -> Option<Damage> {
+    let failed = match together(conn, kept, &mut batch) {
         Ok(()) => None,
         Err(Failed::Damaged(d)) => Some(StoreError::Damaged(d)),
         Err(Failed::Write) if batch.len() > 1 => {
@@ -539,7 +547,7 @@ fn run_group(
             for mut job in batch {
                 let failed = match &damage {
                     Some(d) => Some(StoreError::Damaged(Clone::clone(d))),
-                    None => match together(conn, labels, std::slice::from_mut(&mut job)) {
+                    None => match together(conn, kept, std::slice::from_mut(&mut job)) {
                         Err(Failed::Store(e)) => Some(e),
                         Err(Failed::Damaged(d)) => {
                             damage = Some(d.clone());
@@ -585,31 +593,33 @@ impl From<StoreError> for Failed {
 }
 
 /// Runs `jobs` in one immediate transaction and commits; rolls back on
-/// failure, and then forgets the label ids, which may name labels undone.
-fn together(
-    conn: &mut Connection,
-    labels: &mut aggregate::LabelIds,
-    jobs: &mut [Job],
-) -> Result<(), Failed> {
-    let r = attempt(conn, labels, jobs);
+/// failure, and then forgets the label ids, which may name labels undone,
+/// and the story state, which may hold items undone.
+fn together(conn: &mut Connection, kept: &mut Kept, jobs: &mut [Job]) -> Result<(), Failed> {
+    let r = attempt(conn, kept, jobs);
     if r.is_err() {
-        labels.clear();
+        kept.labels.clear();
+        kept.stories.forget();
     }
     r
 }
 
-fn attempt(
-    conn: &mut Connection,
-    labels: &mut aggregate::LabelIds,
-    jobs: &mut [Job],
-) -> Result<(), Failed> {
+/// What the writer keeps across transactions.
+#[derive(Default)]
+struct Kept {
+    labels: aggregate::LabelIds,
+    stories: stories::Stories,
+}
+
+fn attempt(conn: &mut Connection, kept: &mut Kept, jobs: &mut [Job]) -> Result<(), Failed> {
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .map_err(|e| Failed::from(StoreError::from(e)))?;
     let mut deferred = Deferred {
         fts: Vec::new(),
         deltas: aggregate::Deltas::default(),
-        labels,
+        labels: &mut kept.labels,
+        stories: &mut kept.stories,
         damage: None,
     };
     for job in jobs.iter_mut() {

@@ -222,6 +222,18 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX sightings_item ON sightings(item_id);
     "#,
+    // 8: stories at ingest: the story each item joined (named by its first
+    // item's id), how (`via`: new, copy, words, evidence) and why (JSON of
+    // `crate::stories::Why`), written with the item (see `super::stories`).
+    r#"
+    CREATE TABLE item_stories (
+        item_id INTEGER PRIMARY KEY,
+        story   INTEGER NOT NULL,
+        via     TEXT NOT NULL,
+        why     TEXT NOT NULL
+    );
+    CREATE INDEX item_stories_story ON item_stories(story, item_id);
+    "#,
 ];
 
 /// Schema versions after which the search index is rebuilt from the items

@@ -146,6 +146,8 @@ struct Cols {
     labels: Span,
     tags: Span,
     search: Span,
+    title_key: Span,
+    text_key: Span,
 }
 
 /// A byte range of [`Prepared::texts`].
@@ -180,7 +182,7 @@ pub(super) fn prepare(batch: IngestBatch) -> Result<Prepared, serde_json::Error>
         batch
             .items
             .iter()
-            .map(|i| 2 * (i.title.len() + i.text.len()) + 512)
+            .map(|i| 3 * (i.title.len() + i.text.len()) + 512)
             .sum(),
     );
     let mut put = |s: &str| {
@@ -211,6 +213,8 @@ pub(super) fn prepare(batch: IngestBatch) -> Result<Prepared, serde_json::Error>
                 labels: put(&labels),
                 tags: put(&super::labels::tags(&item.labels)),
                 search: put(&keys.search),
+                title_key: put(&keys.title_key),
+                text_key: put(&keys.text_key),
             };
             Ok(PreparedItem {
                 published: item.published,
@@ -335,6 +339,20 @@ pub(super) fn ingest(
         deferred.fts.push((id.0, batch.texts.clone(), cols.search));
         let when = published.unwrap_or(*fetched);
         let ts = to_ts(when);
+        deferred.stories.place(
+            c,
+            &super::stories::Placing {
+                id: id.0,
+                ts,
+                lang: cols.lang.of(texts),
+                source: cols.source.of(texts),
+                title: cols.title.of(texts),
+                text: cols.text.of(texts),
+                title_key: cols.title_key.of(texts),
+                text_key: cols.text_key.of(texts),
+                tags,
+            },
+        )?;
         deferred.labels.of_item(c, tags, feed.0, &mut labels)?;
         aggregate::link(c, &labels, ts, id.0)?;
         deferred.deltas.item(&labels, all, ts, true, 1);

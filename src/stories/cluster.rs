@@ -229,7 +229,6 @@ pub struct Clusterer {
     evidence_index: FxHashMap<u64, Vec<u64>>,
     copies: minhash::Index,
     df: Df,
-    next_story: u64,
     /// The latest publication time seen (the stream's clock).
     now: i64,
     swept_at: i64,
@@ -259,7 +258,6 @@ impl Clusterer {
             evidence_index: FxHashMap::default(),
             copies: minhash::Index::default(),
             df: Df::default(),
-            next_story: 1,
             now: i64::MIN,
             swept_at: i64::MIN,
             since_sweep: 0,
@@ -327,10 +325,23 @@ impl Clusterer {
                 self.explain(&mut why, id, &f, &vector);
                 id
             }
-            None => self.start(t, f.market),
+            None => self.start(item.id, t, f.market),
         };
         self.absorb(story, item, &f, &vector);
         Decision { story, why }
+    }
+
+    /// Puts an item back in the story it was placed in before (the state
+    /// rebuilt from a store): as [`Clusterer::add`] would have left it, with
+    /// no decision made.
+    pub fn restore(&mut self, item: &Item<'_>, story: u64) {
+        self.advance(item.published);
+        let f = self.lexicon.features(item, self.params.title_weight);
+        let vector = self.vector(&f);
+        if !self.stories.contains_key(&story) {
+            self.start(story, item.published, f.market);
+        }
+        self.absorb(story, item, &f, &vector);
     }
 
     /// Moves the stream's clock; drops cooled stories and decays frequencies.
@@ -509,9 +520,8 @@ impl Clusterer {
         (all, anchor)
     }
 
-    fn start(&mut self, t: i64, market: bool) -> u64 {
-        let id = self.next_story;
-        self.next_story += 1;
+    /// Starts story `id` (the id of its first item).
+    fn start(&mut self, id: u64, t: i64, market: bool) -> u64 {
         self.stories.insert(
             id,
             Story {

@@ -35,7 +35,8 @@ pub struct Rule<'a> {
 /// One item as the clustering sees it.
 #[derive(Debug, Clone, Copy)]
 pub struct Item<'a> {
-    /// The caller's number for the item (store id, input line).
+    /// The caller's number for the item (store id, input line), unique: a
+    /// story is named by its first item's.
     pub id: u64,
     /// Unix seconds.
     pub published: i64,
