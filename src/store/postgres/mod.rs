@@ -8,6 +8,7 @@
 
 mod read;
 pub mod schema;
+mod sources;
 mod team;
 mod write;
 

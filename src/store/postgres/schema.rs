@@ -147,6 +147,24 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (source, old_id)
     );
     "#,
+    // 2: every source kept, as in the SQLite store's version 6: plain indexes
+    // for the lookups of `super::sources`, and the sightings of an item by
+    // other feeds.
+    r#"
+    DROP INDEX IF EXISTS items_canon;
+    DROP INDEX IF EXISTS items_hash;
+    CREATE INDEX items_canon ON items (canon_link, feed_id) WHERE canon_link IS NOT NULL;
+    CREATE INDEX items_feed_hash ON items (feed_id, content_hash);
+    CREATE TABLE sightings (
+        item_id   bigint NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        feed_id   bigint NOT NULL REFERENCES feeds(id),
+        key       text NOT NULL,
+        seen      bigint NOT NULL,
+        published bigint,
+        PRIMARY KEY (feed_id, key)
+    );
+    CREATE INDEX sightings_item ON sightings (item_id);
+    "#,
 ];
 
 pub const VERSION: i64 = MIGRATIONS.len() as i64;

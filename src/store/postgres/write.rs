@@ -1,6 +1,6 @@
 //! The PostgreSQL store's writes: a batch of a feed's items in one
-//! transaction, deduplicated by the same keys as the SQLite store (the
-//! feed's guid, the canonical link, the content hash, deleted items
+//! transaction, placed by the same rules as the SQLite store (`sources`: the
+//! same item of the feed, a sighting of another feed's, or new; deleted items
 //! included), labelled, and with the alerts of its new items recorded once
 //! for the whole team (an item two collectors bring at once is inserted by
 //! one of them; the other finds it there).
@@ -12,8 +12,10 @@ use postgres::Transaction;
 
 use super::super::aggregate::{NO_TOPIC, feed_key};
 use super::super::canon::{ItemKeys, canonical_link};
+use super::super::sources::{Keys, Place};
 use super::super::write::{AlertPolicy, FeedRef, FetchRecord, IngestBatch, IngestReport};
 use super::super::{StoreError, labels};
+use super::sources;
 use super::team::{self, Change};
 use crate::model::{FeedId, FiredAlert, ItemId, NewItem, StoredItem};
 
@@ -101,7 +103,39 @@ pub(super) fn ingest(
     for item in &batch.items {
         cols.push(item)?;
     }
-    let rows = if n == 0 {
+    // Where each item goes (`sources`): only the new ones are inserted, each
+    // identity of the feed once.
+    let mut chosen: Vec<usize> = Vec::with_capacity(n);
+    let mut in_batch: HashSet<String> = HashSet::with_capacity(n);
+    for i in 0..n {
+        let Ok(hash) = <&[u8; 16]>::try_from(cols.hash[i].as_slice()) else {
+            continue;
+        };
+        let k = Keys {
+            guid: cols.guid[i].as_deref(),
+            canon: cols.canon[i].as_deref(),
+            hash,
+        };
+        if !in_batch.insert(identity(&k)) {
+            report.seen += 1;
+            continue;
+        }
+        match sources::place(tx, feed.0, &k)? {
+            Place::Seen => report.seen += 1,
+            Place::Sighting(of) => {
+                let item = &batch.items[i];
+                let (seen, published) = (to_ts(item.fetched), item.published.map(to_ts));
+                sources::record_sighting(tx, of, feed.0, &k, seen, published)?;
+                report.sighted += 1;
+            }
+            Place::New => chosen.push(i),
+        }
+    }
+    let mut ins = Columns::with_capacity(chosen.len());
+    for &i in &chosen {
+        ins.push(&batch.items[i])?;
+    }
+    let rows = if chosen.is_empty() {
         Vec::new()
     } else {
         tx.query(
@@ -119,43 +153,56 @@ pub(super) fn ingest(
                        fetched, ts, labels, tags, words, ord)
              ORDER BY u.ord
              ON CONFLICT DO NOTHING
-             RETURNING id, content_hash",
+             RETURNING id, guid, canon_link, content_hash",
             &[
                 &feed.0,
-                &cols.guid,
-                &cols.link,
-                &cols.canon,
-                &cols.hash,
-                &cols.source,
-                &cols.title,
-                &cols.text,
-                &cols.lang,
-                &cols.published,
-                &cols.date_is_fetch,
-                &cols.fetched,
-                &cols.ts,
-                &cols.labels,
-                &cols.tags,
-                &cols.words,
+                &ins.guid,
+                &ins.link,
+                &ins.canon,
+                &ins.hash,
+                &ins.source,
+                &ins.title,
+                &ins.text,
+                &ins.lang,
+                &ins.published,
+                &ins.date_is_fetch,
+                &ins.fetched,
+                &ins.ts,
+                &ins.labels,
+                &ins.tags,
+                &ins.words,
             ],
         )?
     };
-    // Which of the batch's items were new: by their content hash, unique in
-    // the store (the first of the batch with it, as inserts went in order).
-    let mut by_hash: HashMap<&[u8], usize> = HashMap::with_capacity(n);
-    for (i, h) in cols.hash.iter().enumerate() {
-        by_hash.entry(h.as_slice()).or_insert(i);
-    }
+    // Which of the batch's items were new: by their identity in the feed,
+    // once each among those inserted.
+    let by_key: HashMap<String, usize> = chosen
+        .iter()
+        .filter_map(|&i| {
+            let hash = <&[u8; 16]>::try_from(cols.hash[i].as_slice()).ok()?;
+            let k = Keys {
+                guid: cols.guid[i].as_deref(),
+                canon: cols.canon[i].as_deref(),
+                hash,
+            };
+            Some((identity(&k), i))
+        })
+        .collect();
     let mut new: Vec<(usize, ItemId)> = rows
         .iter()
         .filter_map(|r| {
-            let hash: &[u8] = r.get(1);
-            by_hash.get(hash).map(|&i| (i, ItemId(r.get(0))))
+            let hash = <&[u8; 16]>::try_from(r.get::<_, &[u8]>(3)).ok()?;
+            let k = Keys {
+                guid: r.get(1),
+                canon: r.get(2),
+                hash,
+            };
+            by_key.get(&identity(&k)).map(|&i| (i, ItemId(r.get(0))))
         })
         .collect();
     new.sort_unstable_by_key(|&(i, _)| i);
     report.added = new.len();
-    report.seen = n - new.len();
+    report.seen += chosen.len() - new.len();
 
     // Labels: each new item under its tags, its feed, and "no topic" when
     // it has none.
@@ -262,7 +309,13 @@ pub(super) fn ingest(
         )?;
     }
     if let Some(f) = &batch.fetch {
-        record_fetch(tx, feed, f, report.added, report.seen + f.known)?;
+        record_fetch(
+            tx,
+            feed,
+            f,
+            report.added + report.sighted,
+            report.seen + f.known,
+        )?;
     }
     // One notification for the whole batch, delivered at its commit.
     if let Some(&max_id) = new.iter().map(|(_, id)| &id.0).max() {
@@ -271,6 +324,16 @@ pub(super) fn ingest(
         team::notify(tx, &Change::Feeds)?;
     }
     Ok(report)
+}
+
+/// An item's identity within its feed: its guid, else its canonical link,
+/// else its text.
+fn identity(k: &Keys<'_>) -> String {
+    match (k.guid, k.canon) {
+        (Some(g), _) => format!("g {g}"),
+        (None, Some(c)) => format!("c {c}"),
+        (None, None) => format!("h {:?}", k.hash),
+    }
 }
 
 /// A batch's items as columns, one array each, for `unnest`.
