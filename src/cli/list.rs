@@ -97,7 +97,7 @@ pub(super) fn line(item: &StoredItem, with_text: bool) -> ItemLine<'_> {
 }
 
 /// A stored title, name or link as printed: sanitized, on one line.
-fn one_line(s: &str) -> Cow<'_, str> {
+pub(super) fn one_line(s: &str) -> Cow<'_, str> {
     match sanitize_cow(s) {
         Cow::Borrowed(b) if !b.contains(['\n', '\t']) => Cow::Borrowed(b),
         c => Cow::Owned(crate::pipeline::one_line(&c)),

@@ -16,6 +16,7 @@ mod opml;
 mod prune;
 pub mod resolve;
 mod seed;
+mod stories;
 pub mod watch;
 
 use std::path::PathBuf;
@@ -143,6 +144,16 @@ pub enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE", hide = true)]
         set: Vec<String>,
     },
+    /// Stories with items in a span, the most items first: headline, items, sources, languages
+    #[command(
+        after_help = "A story is one event, from every source and in both languages, as ingest\ngrouped it. --json writes one object a line: id, headline, link, items,\nrecent (items in the span), sources, languages, first, last, topics, parties, links.\n\nExamples:\n  marsad stories --since 24h\n  marsad stories --topic nuclear --json"
+    )]
+    Stories(stories::StoriesArgs),
+    /// The brief an analyst sends: per topic the top stories, breaking periods, alerts fired
+    #[command(
+        after_help = "Examples:\n  marsad digest --since 24h > brief.md\n  marsad digest --since 7d --format json"
+    )]
+    Digest(stories::DigestArgs),
     /// Score the story clustering on labeled items (the format of stories-dev.jsonl)
     #[command(
         after_help = "Clusters the items as `marsad cluster` does and prints BCubed precision,\nrecall and F1 and pairwise precision and recall over cross-language pairs.\n--explain lists merged and split stories with why each item joined.\n\nExample:\n  marsad eval-stories ../shared/eval/stories-dev.jsonl"
@@ -287,6 +298,8 @@ fn run_command(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Classify { explain } => classify::run(&ctx, explain),
         Command::Eval { file, explain } => eval::run(&ctx, &file, explain),
         Command::Cluster { explain, set } => cluster::run(&ctx, explain, &set),
+        Command::Stories(args) => stories::stories(&ctx, &args),
+        Command::Digest(args) => stories::digest(&ctx, &args),
         Command::EvalStories {
             file,
             explain,

@@ -23,6 +23,7 @@ mod schema;
 mod search;
 mod sources;
 mod stories;
+mod story_read;
 mod unread;
 mod write;
 
@@ -45,6 +46,7 @@ pub use read::{AlertRow, DashRow, FeedState, Reader, Skipped, Summary};
 pub use reading::{FILTER_NAME_MAX, MARK_PAGE, SavedFilter};
 pub use unread::UnreadWalk;
 pub use sources::Sighting;
+pub use story_read::{StoryQuery, StorySummary};
 pub use write::{AlertPolicy, FeedRef, FetchRecord, IngestBatch, IngestReport};
 
 /// What can go wrong in the store.
