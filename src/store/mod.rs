@@ -44,9 +44,9 @@ pub use prune::{Archive, Pruned, cutoff, prune};
 pub use query::{Count, Cursor, ItemQuery, Seen, Toward};
 pub use read::{AlertRow, DashRow, FeedState, Reader, Skipped, Summary};
 pub use reading::{FILTER_NAME_MAX, MARK_PAGE, SavedFilter};
-pub use unread::UnreadWalk;
 pub use sources::Sighting;
 pub use story_read::{StoryQuery, StorySummary};
+pub use unread::UnreadWalk;
 pub use write::{AlertPolicy, FeedRef, FetchRecord, IngestBatch, IngestReport};
 
 /// What can go wrong in the store.
