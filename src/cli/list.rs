@@ -107,16 +107,8 @@ pub(super) fn one_line(s: &str) -> Cow<'_, str> {
 pub fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<ExitCode> {
     use super::resolve;
     let config = &ctx.config;
-    let topic = args
-        .topic
-        .as_deref()
-        .map(|t| resolve::topic(config, t))
-        .transpose()?;
-    let party = args
-        .party
-        .as_deref()
-        .map(|p| resolve::party(config, p))
-        .transpose()?;
+    let topic = resolve::topic_arg(config, args.topic.as_deref())?;
+    let party = resolve::party_arg(config, args.party.as_deref())?;
     let alert = args
         .alert
         .as_deref()

@@ -116,6 +116,16 @@ pub fn feed(names: &[String], arg: &str) -> Result<String, UsageError> {
     find(("feed", "feeds", "--feed"), arg, &entries)
 }
 
+/// An optional topic argument (`--topic`), resolved when given.
+pub fn topic_arg(config: &Config, arg: Option<&str>) -> Result<Option<String>, UsageError> {
+    arg.map(|t| topic(config, t)).transpose()
+}
+
+/// An optional party argument (`--party`), resolved when given.
+pub fn party_arg(config: &Config, arg: Option<&str>) -> Result<Option<String>, UsageError> {
+    arg.map(|p| party(config, p)).transpose()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

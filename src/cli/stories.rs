@@ -81,16 +81,8 @@ fn clean(mut s: StorySummary) -> StorySummary {
 pub fn stories(ctx: &Context, args: &StoriesArgs) -> anyhow::Result<ExitCode> {
     use super::resolve;
     let config = &ctx.config;
-    let topic = args
-        .topic
-        .as_deref()
-        .map(|t| resolve::topic(config, t))
-        .transpose()?;
-    let party = args
-        .party
-        .as_deref()
-        .map(|p| resolve::party(config, p))
-        .transpose()?;
+    let topic = resolve::topic_arg(config, args.topic.as_deref())?;
+    let party = resolve::party_arg(config, args.party.as_deref())?;
     let store = ctx.open_store_bare()?;
     let reader = store.reader()?;
     let found = reader.stories(&StoryQuery {
